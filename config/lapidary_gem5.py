@@ -1,0 +1,191 @@
+# lapidary's gem5 configuration script: restore one lapidary checkpoint in gem5 v24.0 X86
+# syscall-emulation mode and run it.
+#
+#   gem5.opt [gem5 options] config/lapidary_gem5.py --checkpoint DIR --exe BINARY [options]
+#
+# The system mirrors configs/deprecated/example/se.py so that the checkpoint's section names
+# (system.cpu, system.cpu.workload, system.workload, system.physmem) match: one CPU named
+# `cpu`, one Process, one memory range [0, mem_size). The checkpoint is always restored into
+# an AtomicSimpleCPU (the state gem5 itself would restore); a detailed CPU, if asked for, is
+# switched in right after the restore and shares the restored ISA and Process.
+#
+# Modes:
+#   default           run until the program exits (or --max-insts instructions)
+#   --detail-insts M  SMARTS-style sample: --warmup-insts W in the detailed CPU, reset stats,
+#                     exactly M instructions (gem5 instruction-count exit events), dump stats
+#
+# The script prints one line `lapidary-result {json}` and writes lapidary-result.json to the
+# output directory: exit cause, exit code, tick, instructions simulated in each phase.
+
+import argparse
+import json
+import os
+import sys
+
+import m5
+from m5.objects import *
+
+CPU_CLASSES = {
+    "atomic": "X86AtomicSimpleCPU",
+    "timing": "X86TimingSimpleCPU",
+    "minor": "X86MinorCPU",
+    "o3": "X86O3CPU",
+}
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(prog="lapidary_gem5.py")
+    parser.add_argument("--checkpoint", required=True, help="cpt.N directory holding m5.cpt")
+    parser.add_argument("--exe", required=True, help="the program's executable (parsed, not loaded)")
+    parser.add_argument("--cwd", default=os.getcwd(), help="the program's working directory")
+    parser.add_argument("--mem-size", required=True, type=int, help="bytes; must equal the checkpoint's range_size")
+    parser.add_argument("--cpu", choices=sorted(CPU_CLASSES), default="atomic")
+    parser.add_argument("--caches", default="", help="e.g. l1i=32KiB:8,l1d=32KiB:8,l2=1MiB:16 (empty: none)")
+    parser.add_argument("--max-insts", type=int, default=0, help="stop after this many instructions (0: run to exit)")
+    parser.add_argument("--warmup-insts", type=int, default=0)
+    parser.add_argument("--detail-insts", type=int, default=0)
+    parser.add_argument("--stdin", default="cin")
+    parser.add_argument("--stdout", default="cout")
+    parser.add_argument("--stderr", default="cerr")
+    parser.add_argument("--redirect", action="append", default=[], help="APP_PATH=HOST_PATH, repeatable")
+    parser.add_argument("--cpu-clock", default="2GHz")
+    return parser.parse_args()
+
+
+def make_cache(kind, size, assoc):
+    """A classic cache with the latencies of configs/common/Caches.py (L1: 2/2/2, L2: 20/20/12)."""
+    l1 = kind in ("l1i", "l1d")
+    return Cache(
+        size=size,
+        assoc=int(assoc),
+        tag_latency=2 if l1 else 20,
+        data_latency=2 if l1 else 20,
+        response_latency=2 if l1 else 12,
+        mshrs=4 if l1 else 20,
+        tgts_per_mshr=20 if l1 else 12,
+        write_buffers=8,
+    )
+
+
+def parse_caches(spec):
+    caches = {}
+    for item in filter(None, spec.split(",")):
+        name, _, geometry = item.partition("=")
+        size, _, assoc = geometry.partition(":")
+        if name not in ("l1i", "l1d", "l2") or not size:
+            sys.exit(f"lapidary_gem5.py: bad --caches entry {item!r}; expected l1i|l1d|l2=SIZE[:ASSOC]")
+        caches[name] = (size, assoc or "8")
+    return caches
+
+
+def cpu_class(kind):
+    return getattr(m5.objects, CPU_CLASSES[kind])
+
+
+def build_system(args, caches):
+    """The se.py-shaped system: system.cpu restores the checkpoint; caches, if any, hang off it
+    and are taken over with its ports by a switched-in detailed CPU (BaseCPU::takeOverFrom)."""
+    system = System()
+    system.clk_domain = SrcClockDomain(clock="1GHz", voltage_domain=VoltageDomain())
+    system.mem_ranges = [AddrRange(args.mem_size)]
+    system.cpu_voltage_domain = VoltageDomain()
+    system.cpu_clk_domain = SrcClockDomain(clock=args.cpu_clock, voltage_domain=system.cpu_voltage_domain)
+    system.mem_mode = "atomic"
+    system.cache_line_size = 64
+
+    system.cpu = cpu_class("atomic")(cpu_id=0, clk_domain=system.cpu_clk_domain)
+    system.membus = SystemXBar()
+    system.system_port = system.membus.cpu_side_ports
+    system.mem_ctrl = MemCtrl(dram=DDR3_1600_8x8(range=system.mem_ranges[0]))
+    system.mem_ctrl.port = system.membus.mem_side_ports
+
+    system.workload = SEWorkload.init_compatible(args.exe)
+    system.cpu.workload = Process(
+        pid=100,
+        cmd=[args.exe],
+        executable=args.exe,
+        cwd=args.cwd,
+        input=args.stdin,
+        output=args.stdout,
+        errout=args.stderr,
+    )
+    system.cpu.createThreads()
+    if "l2" in caches:
+        system.cpu.addTwoLevelCacheHierarchy(
+            make_cache("l1i", *caches["l1i"]), make_cache("l1d", *caches["l1d"]), make_cache("l2", *caches["l2"])
+        )
+    elif caches:
+        system.cpu.addPrivateSplitL1Caches(make_cache("l1i", *caches["l1i"]), make_cache("l1d", *caches["l1d"]))
+    system.cpu.createInterruptController()
+    system.cpu.connectAllPorts(
+        system.membus.cpu_side_ports, system.membus.cpu_side_ports, system.membus.mem_side_ports
+    )
+    system.redirect_paths = [
+        RedirectPath(app_path=app, host_paths=[host]) for app, _, host in (r.partition("=") for r in args.redirect)
+    ]
+
+    if args.cpu != "atomic":
+        switch_cpu = cpu_class(args.cpu)(switched_out=True, cpu_id=0, clk_domain=system.cpu_clk_domain)
+        switch_cpu.system = system
+        switch_cpu.workload = system.cpu.workload
+        switch_cpu.isa = system.cpu.isa
+        switch_cpu.createThreads()
+        system.switch_cpus = [switch_cpu]
+    return system
+
+
+def result(cause, code, phases):
+    record = {
+        "cause": cause,
+        "exitCode": code,
+        "tick": m5.curTick(),
+        "phases": phases,
+    }
+    print("lapidary-result " + json.dumps(record), flush=True)
+    with open(os.path.join(m5.options.outdir, "lapidary-result.json"), "w") as f:
+        json.dump(record, f, indent=2)
+
+
+def main():
+    args = parse_args()
+    caches = parse_caches(args.caches)
+    if args.cpu in ("o3", "minor") and not ("l1i" in caches and "l1d" in caches):
+        sys.exit(f"lapidary_gem5.py: the {args.cpu} CPU needs L1 caches (--caches l1i=...,l1d=...)")
+    system = build_system(args, caches)
+    root = Root(full_system=False, system=system)
+    m5.instantiate(os.path.abspath(args.checkpoint))
+
+    active = system.cpu
+    if args.cpu != "atomic":
+        m5.switchCpus(system, [(system.cpu, system.switch_cpus[0])])
+        active = system.switch_cpus[0]
+
+    phases = []
+
+    def run(insts, cause):
+        start = active.totalInsts()
+        if insts > 0:
+            active.scheduleInstStop(0, insts, cause)
+        event = m5.simulate()
+        phases.append(
+            {"name": cause, "requested": insts, "simulated": active.totalInsts() - start, "endTick": m5.curTick()}
+        )
+        return event
+
+    if args.detail_insts > 0:
+        if args.warmup_insts > 0:
+            event = run(args.warmup_insts, "lapidary warm-up done")
+            if event.getCause() != "lapidary warm-up done":
+                return result(event.getCause(), event.getCode(), phases)
+        m5.stats.reset()
+        event = run(args.detail_insts, "lapidary detailed region done")
+        m5.stats.dump()
+        return result(event.getCause(), event.getCode(), phases)
+
+    event = run(args.max_insts, "lapidary max instructions reached")
+    m5.stats.dump()
+    return result(event.getCause(), event.getCode(), phases)
+
+
+if __name__ == "__m5_main__":
+    main()

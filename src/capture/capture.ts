@@ -1,0 +1,113 @@
+import { open, readdir, readFile, readlink } from 'node:fs/promises';
+import { UnsupportedTargetError } from '../errors.js';
+import type { GdbSession } from '../gdb/session.js';
+import { listRegisterNames, listRegisterValues } from '../mi/commands/index.js';
+import type { Diagnostic, MemoryRegion, ProcessState } from '../process/types.js';
+import { findElfSymbol } from './elf-symbols.js';
+import { classifyDescriptors } from './fds.js';
+import { capturePages, type PageImage } from './memory.js';
+import { readFileDescriptors } from './procfs/fdinfo.js';
+import { readStackLimit } from './procfs/limits.js';
+import { readMaps } from './procfs/maps.js';
+import { readStat } from './procfs/stat.js';
+import { CAPTURED_REGISTERS, threadStateFromRegisters } from './registers.js';
+
+/** gem5's default Process.maxStackSize (src/sim/Process.py, v24), used when RLIMIT_STACK is unlimited. */
+const DEFAULT_MAX_STACK = 64n * 1024n * 1024n;
+
+/** Register numbers for CAPTURED_REGISTERS in one gdb session (they depend on the target description). */
+export async function registerNumbers(session: GdbSession): Promise<Map<string, number>> {
+  const names = await listRegisterNames(session);
+  const numbers = new Map<string, number>();
+  for (const name of CAPTURED_REGISTERS) {
+    const index = names.indexOf(name);
+    if (index < 0) throw new UnsupportedTargetError(`gdb offers no register ${name}; is the target x86-64 Linux?`);
+    numbers.set(name, index);
+  }
+  return numbers;
+}
+
+/**
+ * The current program break. glibc keeps it in `__curbrk` (exported from libc.so's .dynsym; in
+ * .symtab of a static executable), and every later brk(2) call glibc makes starts from that
+ * value. It is found by reading the symbol tables of the mapped objects (ld.so has a private
+ * `__curbrk` of its own, so gdb's symbol lookup cannot be trusted) and read from /proc/PID/mem.
+ * Without it, the end of [heap] (or the heap start when there is no heap yet) is used and noted.
+ */
+async function currentBrk(pid: number, regions: readonly MemoryRegion[], startBrk: bigint, notes: Diagnostic[]): Promise<bigint> {
+  const objects = [...new Set(regions.filter((r) => r.kind === 'file' && !r.deleted).map((r) => r.path!))]
+    .filter((path) => !/\/ld-linux[^/]*\.so/.test(path));
+  for (const path of objects) {
+    const symbol = await findElfSymbol(path, '__curbrk').catch(() => undefined);
+    if (symbol === undefined) continue;
+    const first = regions.find((r) => r.path === path)!;
+    const address = symbol.value - symbol.lowestLoad + first.start - (first.offset & ~0xfffn);
+    const mem = await open(`/proc/${pid}/mem`, 'r');
+    try {
+      const bytes = Buffer.alloc(8);
+      const { bytesRead } = await mem.read(bytes, 0, 8, Number(address));
+      const value = bytes.readBigUInt64LE(0);
+      if (bytesRead === 8 && value >= startBrk) return value;
+    } finally {
+      await mem.close();
+    }
+  }
+  const heap = regions.find((r) => r.kind === 'heap');
+  notes.push({ severity: 'info', message: 'program break taken from [heap] (no readable glibc __curbrk)' });
+  return heap?.end ?? startBrk;
+}
+
+/** A stopped process's state and its non-zero pages. */
+export interface Capture {
+  state: ProcessState;
+  image: PageImage;
+}
+
+/**
+ * Capture a stopped single-threaded process: registers through gdb/MI, everything else from
+ * /proc (maps, stat, limits, fd, fdinfo, cwd, exe, cmdline) and /proc/PID/mem.
+ * @param numbers from registerNumbers(), looked up once per session.
+ * @throws UnsupportedTargetError for a multi-threaded process (gem5 SE restores one thread).
+ */
+export async function captureProcess(session: GdbSession, pid: number, numbers: ReadonlyMap<string, number>): Promise<Capture> {
+  const tids = await readdir(`/proc/${pid}/task`);
+  if (tids.length !== 1) {
+    throw new UnsupportedTargetError(`the target (pid ${pid}) has ${tids.length} threads; lapidary checkpoints single-threaded programs only`, {
+      hint: 'gem5 SE restores one thread per checkpoint; run the program single-threaded (e.g. OMP_NUM_THREADS=1) or checkpoint before it starts threads',
+    });
+  }
+  const notes: Diagnostic[] = [];
+  const byNumber = new Map([...numbers].map(([name, n]) => [n, name]));
+  const raw = await listRegisterValues(session, 'r', [...numbers.values()]);
+  const values = new Map(raw.map((r) => [byNumber.get(r.number) ?? '', r.value]));
+  const thread = threadStateFromRegisters(values, pid);
+  if (thread.restartedSyscall) {
+    notes.push({ severity: 'info', message: `stopped inside system call ${thread.restartedSyscall.number}; it restarts after restore, as it would natively` });
+  }
+  const [regions, stat, stackLimit, rawFds, cwd, exe, cmdline] = await Promise.all([
+    readMaps(pid),
+    readStat(pid),
+    readStackLimit(pid),
+    readFileDescriptors(pid),
+    readlink(`/proc/${pid}/cwd`),
+    readlink(`/proc/${pid}/exe`),
+    readFile(`/proc/${pid}/cmdline`),
+  ]);
+  const stackRegion = regions.find((r) => r.kind === 'stack');
+  if (stackRegion === undefined) throw new UnsupportedTargetError(`the target (pid ${pid}) has no [stack] mapping`);
+  const state: ProcessState = {
+    pid,
+    exe,
+    argv: cmdline.toString('utf8').split('\0').slice(0, -1),
+    cwd,
+    threads: [thread],
+    regions,
+    brk: { start: stat.startBrk, current: await currentBrk(pid, regions, stat.startBrk, notes) },
+    stack: { start: stackRegion.start, end: stackRegion.end, maxSize: stackLimit ?? DEFAULT_MAX_STACK },
+    fds: classifyDescriptors(rawFds),
+    notes,
+  };
+  const readable = regions.filter((r) => r.kind !== 'vvar' && r.kind !== 'vsyscall');
+  const image = await capturePages(pid, readable, notes);
+  return { state, image };
+}

@@ -1,0 +1,35 @@
+import type { FileDescriptor } from '../process/types.js';
+import type { RawFileDescriptor } from './procfs/fdinfo.js';
+
+/** Character devices whose meaning does not depend on the process: safe to reopen by path. */
+const REOPENABLE_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/random', '/dev/urandom', '/dev/full']);
+const PROCESS_SPECIFIC = /^\/(proc|sys)\//;
+
+/** O_ACCMODE and O_RDONLY (asm-generic/fcntl.h). */
+export const O_ACCMODE = 0o3;
+export const O_RDONLY = 0o0;
+
+/** Whether a descriptor was opened for writing (O_WRONLY or O_RDWR). */
+export function isWritable(fd: Pick<FileDescriptor, 'flags'>): boolean {
+  return (fd.flags & O_ACCMODE) !== O_RDONLY;
+}
+
+/**
+ * Decide how each descriptor survives restore. gem5 v24 reinstalls only regular-file entries
+ * (src/sim/fd_array.cc:355-446), reopening them by path: so regular files, directories and
+ * process-independent devices are reopened; pipes, sockets, eventfds, epoll, deleted files and
+ * /proc or /sys files are closed after restore, each with the reason the user is warned with.
+ * Descriptors 0-2 are the program's stdio, which gem5 takes from its Process parameters.
+ */
+export function classifyDescriptors(raw: readonly RawFileDescriptor[]): FileDescriptor[] {
+  return raw.map((fd): FileDescriptor => {
+    if (fd.fd <= 2) return { ...fd, disposition: 'stdio' };
+    const closed = (reason: string): FileDescriptor => ({ ...fd, disposition: 'closed', reason });
+    if (!fd.target.startsWith('/')) return closed(`${fd.target} is not a file gem5 can reopen`);
+    if (fd.target.endsWith(' (deleted)')) return closed('the file was deleted while open');
+    if (PROCESS_SPECIFIC.test(fd.target)) return closed('/proc and /sys files describe the native process, not the simulated one');
+    if (fd.type === 'file' || fd.type === 'directory') return { ...fd, disposition: 'reopen' };
+    if (fd.type === 'chardev' && REOPENABLE_DEVICES.has(fd.target)) return { ...fd, disposition: 'reopen' };
+    return closed(`${fd.type} ${fd.target} cannot be reopened in gem5`);
+  });
+}

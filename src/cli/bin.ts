@@ -1,0 +1,20 @@
+#!/usr/bin/env node
+import { installSignalCleanup } from '../gdb/cleanup.js';
+import { run } from './main.js';
+
+const controller = new AbortController();
+installSignalCleanup({
+  onSignal: (signal) => {
+    process.exitCode = 130;
+    controller.abort(new Error(`interrupted by ${signal}`));
+  },
+});
+const exitCode = await run(process.argv.slice(2), {
+  stdout: process.stdout,
+  stderr: process.stderr,
+  stdin: process.stdin,
+  env: process.env,
+  cwd: process.cwd(),
+  signal: controller.signal,
+});
+process.exitCode = controller.signal.aborted ? 130 : exitCode;

@@ -1,0 +1,127 @@
+import { fstatSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { UsageError } from '../../errors.js';
+import { splitCommandLine, resolveExecutable } from '../../create/argv.js';
+import type { CheckpointSummary } from '../../create/checkpoint.js';
+import { runIntervalCheckpoints } from '../../create/interval.js';
+import { launchTarget, type StartPoint, type TargetSpec } from '../../create/launch.js';
+import { GEM5_GLIBC_TUNABLES, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
+import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
+import { defineCommand } from '../command.js';
+import { formatBytes } from '../format.js';
+import { println, type CliIo } from '../io.js';
+
+/**
+ * Where the target's stdout/stderr go when not redirected: straight to lapidary's own stream
+ * (reopened through /proc/self/fd, appending), so the user sees it as it runs. A socket cannot be
+ * reopened that way; the output is then discarded with a warning.
+ */
+function passthrough(fd: 1 | 2, io: CliIo, name: string): string {
+  try {
+    if (fstatSync(fd).isSocket()) {
+      println(io.stderr, `lapidary: warning: the target's ${name} is discarded (lapidary's ${name} is a socket); use --${name} FILE`);
+      return '/dev/null';
+    }
+  } catch {
+    return '/dev/null';
+  }
+  return `append:/proc/${process.pid}/fd/${fd}`;
+}
+
+function progressLine(summary: CheckpointSummary, elapsed: number): string {
+  return [
+    `cpt.${summary.index}`.padEnd(7),
+    `t=${elapsed.toFixed(3)}s`,
+    `rip=0x${summary.rip.toString(16)}`,
+    `pages=${summary.pagesStored}`,
+    `bytes=${formatBytes(summary.bytesStored)} (${formatBytes(summary.bytesCompressed)} gz)`,
+    `paused=${summary.pauseMs.toFixed(0)}ms`,
+  ].join('  ');
+}
+
+export const createCommand = defineCommand({
+  command: 'create',
+  describe: 'run a program natively under gdb/MI and write gem5 SE checkpoints of it',
+  builder: (y) =>
+    y
+      .option('cmd', { type: 'string', demandOption: true, describe: 'program and arguments, split like a shell would but never run by one' })
+      .option('interval', { type: 'number', demandOption: true, describe: 'seconds of native execution between checkpoints (fractions allowed)' })
+      .option('directory', { alias: 'd', type: 'string', demandOption: true, describe: 'where cpt.1, cpt.2, … are written' })
+      .option('max-checkpoints', { alias: 'm', type: 'number', describe: 'stop (and kill the program) after this many checkpoints' })
+      .option('start', { choices: ['main', 'entry'] as const, default: 'main' as StartPoint, describe: 'where the native run and its clock start' })
+      .option('stdin', { type: 'string', describe: 'file the program reads as standard input (default /dev/null)' })
+      .option('stdout', { type: 'string', describe: 'file for the program\'s standard output (default: lapidary\'s)' })
+      .option('stderr', { type: 'string', describe: 'file for the program\'s standard error (default: lapidary\'s)' })
+      .option('aslr', { type: 'boolean', default: false, describe: 'keep address-space randomisation on' })
+      .option('bind-now', { type: 'boolean', default: true, describe: 'LD_BIND_NOW=1 (no lazy PLT binding after restore); --no-bind-now to turn off' })
+      .option('glibc-tunables', { type: 'boolean', default: true, describe: 'GLIBC_TUNABLES hiding CPU features gem5 lacks and rseq; --no-glibc-tunables to turn off' })
+      .option('vdso', { type: 'boolean', default: false, describe: 'keep the vDSO (default: removed from the auxiliary vector)' })
+      .option('compression', { type: 'number', default: 1, describe: 'gzip level of the memory image, 1 (fast) to 9 (small)' })
+      .option('transcript', { type: 'string', describe: 'record the gdb/MI conversation to this file' })
+      .check((args) => {
+        if (!(args.interval > 0)) throw new UsageError(`--interval must be a positive number of seconds, got ${args.interval}`);
+        if (args['max-checkpoints'] !== undefined && !(Number.isInteger(args['max-checkpoints']) && args['max-checkpoints'] > 0)) {
+          throw new UsageError(`--max-checkpoints must be a positive integer, got ${args['max-checkpoints']}`);
+        }
+        if (!(Number.isInteger(args.compression) && args.compression >= 1 && args.compression <= 9)) {
+          throw new UsageError(`--compression must be an integer from 1 to 9, got ${args.compression}`);
+        }
+        return true;
+      }),
+  run: async (args, io: CliIo) => {
+    const directory = resolve(io.cwd, args.directory);
+    if ((await listCheckpoints(directory)).length > 0) {
+      throw new UsageError(`${directory} already holds checkpoints`, { hint: 'choose an empty --directory; lapidary never overwrites checkpoints' });
+    }
+    const argv = splitCommandLine(args.cmd);
+    const native: NativeEnvironment = {
+      aslr: args.aslr,
+      bindNow: args['bind-now'],
+      glibcTunables: args['glibc-tunables'] ? GEM5_GLIBC_TUNABLES : '',
+      removeVdso: !args.vdso,
+    };
+    const spec: TargetSpec = {
+      exe: resolveExecutable(argv[0]!, io.cwd, io.env.PATH),
+      argv,
+      env: targetEnvironment(io.env, native),
+      cwd: io.cwd,
+      stdin: args.stdin === undefined ? '/dev/null' : resolve(io.cwd, args.stdin),
+      stdout: args.stdout === undefined ? passthrough(1, io, 'stdout') : resolve(io.cwd, args.stdout),
+      stderr: args.stderr === undefined ? passthrough(2, io, 'stderr') : resolve(io.cwd, args.stderr),
+    };
+    const target = await launchTarget(spec, native, { start: args.start, ...(args.transcript ? { transcript: resolve(io.cwd, args.transcript) } : {}) });
+    try {
+      println(io.stderr, `lapidary: ${spec.exe} (pid ${target.pid}) at ${args.start} 0x${target.startPc.toString(16)}; vDSO ${target.vdsoRemoved ? 'removed' : 'kept'}, ASLR ${native.aslr ? 'on' : 'off'}, LD_BIND_NOW ${native.bindNow ? 'on' : 'off'}, GLIBC_TUNABLES ${native.glibcTunables ? 'on' : 'off'}`);
+      const outcome = await runIntervalCheckpoints(
+        target,
+        {
+          directory,
+          spec,
+          compressionLevel: args.compression,
+          options: {
+            nativeEnvironment: { ...native, effectiveGlibcTunables: spec.env.find((e) => e.startsWith('GLIBC_TUNABLES='))?.slice(15) ?? null },
+            policy: { kind: 'interval', intervalSeconds: args.interval, maxCheckpoints: args['max-checkpoints'] ?? null },
+            start: args.start,
+            compressionLevel: args.compression,
+          },
+        },
+        { intervalSeconds: args.interval, ...(args['max-checkpoints'] ? { maxCheckpoints: args['max-checkpoints'] } : {}) },
+        {
+          signal: io.signal,
+          onCheckpoint: (summary, elapsed) => {
+            println(io.stderr, progressLine(summary, elapsed));
+            for (const note of summary.notes) println(io.stderr, `  note: ${note}`);
+          },
+        },
+      );
+      const ended = outcome.exit === undefined
+        ? 'stopped after the last checkpoint'
+        : outcome.exit.signal ? `killed by ${outcome.exit.signal}` : `exited with status ${outcome.exit.code ?? 0}`;
+      println(io.stderr, `lapidary: ${outcome.checkpoints.length} checkpoint(s) in ${directory}; the program ${ended} after ${outcome.nativeSeconds.toFixed(3)} s of native execution`);
+      return 0;
+    } finally {
+      await target.session.close();
+    }
+  },
+});
+

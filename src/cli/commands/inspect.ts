@@ -1,0 +1,37 @@
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { cptValue, parseCpt } from '../../gem5/checkpoint/ini.js';
+import { readManifest } from '../../gem5/checkpoint/manifest.js';
+import { defineCommand } from '../command.js';
+import { formatBytes } from '../format.js';
+import { println, type CliIo } from '../io.js';
+
+const hex = (text: string | undefined): string => (text === undefined ? '?' : `0x${BigInt(text).toString(16)}`);
+
+export const inspectCommand = defineCommand({
+  command: 'inspect <checkpoint>',
+  describe: 'show what a checkpoint holds: program, registers, VMAs, files',
+  builder: (y) => y.positional('checkpoint', { type: 'string', demandOption: true, describe: 'a cpt.N directory' }),
+  run: async (args, io: CliIo) => {
+    const dir = resolve(io.cwd, args.checkpoint);
+    const manifest = await readManifest(dir);
+    const cpt = parseCpt(await readFile(join(dir, 'm5.cpt'), 'utf8'));
+    const value = (section: string, key: string): string | undefined => cptValue(cpt, section, key);
+    println(io.stdout, `checkpoint ${manifest.index}: ${manifest.target.argv.join(' ')} (pid ${manifest.target.pid}) after ${manifest.elapsedSeconds.toFixed(3)} s`);
+    println(io.stdout, `pc ${hex(value('system.cpu.xc.0', '_pc'))}  rsp ${manifest.registers.rsp}  rflags ${manifest.registers.rflags}  fs_base ${manifest.registers.fsBase}`);
+    println(io.stdout, `brk ${hex(value('system.cpu.workload', 'brkPoint'))}  stack ${hex(value('system.cpu.workload', 'stackMin'))}-${hex(value('system.cpu.workload', 'stackBase'))}  mmapEnd ${hex(value('system.cpu.workload', 'mmapEnd'))}`);
+    const m = manifest.memory;
+    println(io.stdout, `memory: ${m.pagesStored} pages stored (${formatBytes(m.bytesStored)}, ${formatBytes(m.bytesCompressed)} gzip), ${m.zeroPagesSkipped} zero and ${m.untouchedPagesSkipped} untouched pages left to gem5; mem size ${formatBytes(Number(manifest.gem5.memSize))}`);
+    const vmas = Number(value('system.cpu.workload.vmalist', 'size') ?? 0);
+    println(io.stdout, `VMAs (${vmas}):`);
+    for (let i = 0; i < vmas; i++) {
+      const s = `system.cpu.workload.vmalist.Vma${i}`;
+      println(io.stdout, `  ${hex(value(s, 'addrRangeStart'))}-${hex(value(s, 'addrRangeEnd'))}  ${value(s, 'name')}`);
+    }
+    println(io.stdout, 'files reopened by gem5:');
+    for (const f of manifest.files) println(io.stdout, `  fd ${f.fd}  ${f.path} at ${f.offset}${f.snapshot ? ` (snapshot ${f.snapshot})` : ''}`);
+    for (const f of manifest.closedFds) println(io.stdout, `  fd ${f.fd}  closed: ${f.reason}`);
+    for (const note of manifest.notes) println(io.stdout, `note: ${note}`);
+    return 0;
+  },
+});

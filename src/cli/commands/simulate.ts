@@ -1,0 +1,56 @@
+import { join, resolve } from 'node:path';
+import { execa } from 'execa';
+import { Gem5FailedError } from '../../errors.js';
+import { loadConfig } from '../../config/load.js';
+import { DEFAULT_CACHES, gem5Argv, type CpuModel, type Gem5Invocation } from '../../gem5/run/invocation.js';
+import { locateGem5 } from '../../gem5/run/locate.js';
+import { runGem5 } from '../../gem5/run/run.js';
+import { prepareRun } from '../../simulate/prepare.js';
+import { defineCommand } from '../command.js';
+import { println, type CliIo } from '../io.js';
+
+export const simulateCommand = defineCommand({
+  command: 'simulate',
+  describe: 'restore one checkpoint in gem5 and run it',
+  builder: (y) =>
+    y
+      .option('start-checkpoint', { type: 'string', demandOption: true, describe: 'a cpt.N directory written by lapidary create' })
+      .option('cpu', { choices: ['atomic', 'timing', 'minor', 'o3'] as const, default: 'atomic' as CpuModel, describe: 'CPU model after the restore' })
+      .option('max-insts', { type: 'number', describe: 'stop after this many instructions (default: run to the program\'s exit)' })
+      .option('caches', { type: 'string', describe: `cache geometry (default for minor/o3: ${DEFAULT_CACHES}; none otherwise)` })
+      .option('outdir', { type: 'string', default: 'm5out', describe: 'gem5 output directory (stats.txt, logs, program output)' })
+      .option('debug-mode', { type: 'boolean', default: false, describe: 'run gem5.debug under gdb instead of gem5.opt' })
+      .option('debug-flags', { type: 'string', describe: 'gem5 --debug-flags' })
+      .option('config', { alias: 'c', type: 'string', describe: 'lapidary.yaml (default: the first one found upward from here)' }),
+  run: async (args, io: CliIo) => {
+    const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+    const outdir = resolve(io.cwd, args.outdir);
+    const prepared = await prepareRun(resolve(io.cwd, args['start-checkpoint']), outdir);
+    const variant = args['debug-mode'] ? 'debug' : 'opt';
+    const run: Gem5Invocation = {
+      gem5: locateGem5(config.gem5_path, io.env, variant),
+      outdir,
+      ...prepared,
+      cpu: args.cpu,
+      caches: args.caches ?? (args.cpu === 'o3' || args.cpu === 'minor' ? DEFAULT_CACHES : ''),
+      ...(args['max-insts'] !== undefined ? { maxInsts: BigInt(args['max-insts']) } : {}),
+      ...(args['debug-flags'] ? { debugFlags: args['debug-flags'] } : {}),
+    };
+    println(io.stderr, `lapidary: restoring ${prepared.checkpoint} (${prepared.manifest.target.argv.join(' ')}) in ${run.gem5} with the ${run.cpu} CPU`);
+    if (args['debug-mode']) {
+      const debug = await execa('gdb', ['--args', run.gem5, ...gem5Argv(run)], { stdio: 'inherit', reject: false, cwd: outdir });
+      return debug.exitCode ?? 1;
+    }
+    const outcome = await runGem5(run, { signal: io.signal });
+    const cause = outcome.result?.cause ?? '(no exit event: gem5 did not finish)';
+    println(io.stdout, `exit cause: ${cause}${outcome.result ? ` (code ${outcome.result.exitCode}) at tick ${outcome.result.tick}` : ''}`);
+    for (const phase of outcome.result?.phases ?? []) println(io.stdout, `instructions: ${phase.simulated}`);
+    println(io.stdout, `m5out:     ${outdir}`);
+    println(io.stdout, `stats:     ${join(outdir, 'stats.txt')}`);
+    println(io.stdout, `program:   ${prepared.stdout}`);
+    if (outcome.failure !== undefined) {
+      throw new Gem5FailedError(`gem5 failed: ${outcome.failure.detail}`, { hint: outcome.failure.hint, keptPath: outdir });
+    }
+    return 0;
+  },
+});

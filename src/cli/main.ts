@@ -1,0 +1,50 @@
+import yargs from 'yargs';
+import { UsageError } from '../errors.js';
+import type { CommandSpec } from './command.js';
+import { createCommand } from './commands/create.js';
+import { simulateCommand } from './commands/simulate.js';
+import { inspectCommand } from './commands/inspect.js';
+import type { CliIo } from './io.js';
+import { renderError } from './render-error.js';
+
+const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
+  createCommand,
+  simulateCommand,
+  inspectCommand,
+] as unknown as ReadonlyArray<CommandSpec<never>>;
+
+/**
+ * Run lapidary with `argv` (without node and script) against `io`; resolves to the exit code.
+ * Errors are rendered here and nowhere else.
+ */
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  let work: Promise<number> | undefined;
+  const parser = yargs([...argv])
+    .scriptName('lapidary')
+    .usage('$0 <command> [options]\n\nNative runs under gdb/MI -> gem5 v24 SE checkpoints -> sampled simulation.')
+    .strict()
+    .demandCommand(1, 'name a command; see lapidary --help')
+    .recommendCommands()
+    .exitProcess(false)
+    .wrap(Math.min(110, (io.stdout as { columns?: number }).columns ?? 100))
+    .fail((message, error) => {
+      throw error ?? new UsageError(message, { hint: 'see lapidary --help' });
+    });
+  for (const spec of COMMANDS) {
+    parser.command(spec.command, spec.describe, spec.builder as never, (args) => {
+      work = spec.run(args as never, io);
+    });
+  }
+  try {
+    let printed = '';
+    await parser.parseAsync([...argv], {}, (_error, _args, output) => {
+      printed = output;
+    });
+    if (printed !== '') io.stdout.write(`${printed}\n`);
+    return work === undefined ? 0 : await work;
+  } catch (error) {
+    const { text, exitCode } = renderError(error);
+    io.stderr.write(text);
+    return exitCode;
+  }
+}

@@ -1,0 +1,113 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { TargetExitedError, UsageError } from '../errors.js';
+import { GdbSession } from '../gdb/session.js';
+import { execArguments, execContinue, execRun, fileExecAndSymbols, gdbSet, insertBreakpoint } from '../mi/commands/index.js';
+import { readMaps } from '../capture/procfs/maps.js';
+import { registerNumbers } from '../capture/capture.js';
+import type { NativeEnvironment } from './native-env.js';
+import { removeVdsoFromAuxv } from './vdso.js';
+
+/** lapidary's launcher, built from src/native/launcher.c by `npm run build`. */
+export const LAUNCHER = fileURLToPath(new URL('../../dist/native/lapidary-exec', import.meta.url));
+
+/** What to run and how its standard streams are wired (see src/native/launcher.c for stdio specs). */
+export interface TargetSpec {
+  /** Absolute path of the executable. */
+  exe: string;
+  argv: string[];
+  /** `NAME=value` strings. */
+  env: string[];
+  cwd: string;
+  /** Launcher stdio specs: a path, `append:PATH`, or `fd:N`. */
+  stdin: string;
+  stdout: string;
+  stderr: string;
+}
+
+/** Where the native run begins: `main`, or the very first instruction of the new image (`entry`). */
+export type StartPoint = 'main' | 'entry';
+
+/** A target under gdb, stopped at its start point. */
+export interface LaunchedTarget {
+  session: GdbSession;
+  pid: number;
+  /** gdb register numbers of the registers capture reads. */
+  registers: Map<string, number>;
+  vdsoRemoved: boolean;
+  /** Program counter at the start point. */
+  startPc: bigint;
+}
+
+function launcherSpec(spec: TargetSpec): string {
+  const fields = ['lapidary-exec/1', spec.cwd, spec.stdin, spec.stdout, spec.stderr, spec.exe,
+    String(spec.argv.length), ...spec.argv, String(spec.env.length), ...spec.env];
+  return fields.map((f) => `${f}\0`).join('');
+}
+
+async function rspOf(session: GdbSession): Promise<bigint> {
+  const value = (await session.send('-data-evaluate-expression $rsp')).results.str('value');
+  return BigInt(value.split(' ')[0]!);
+}
+
+/**
+ * Start the target under gdb/MI without a shell: gdb runs lapidary-exec, which sets up stdio,
+ * the working directory and the environment and execs the target; a `catch exec` stops it at
+ * its first instruction, where the vDSO is removed from the auxiliary vector. Then it runs to
+ * `main` unless `start` is `entry`.
+ * @throws TargetExitedError when the program cannot start or ends before the start point.
+ */
+export async function launchTarget(
+  spec: TargetSpec,
+  native: NativeEnvironment,
+  options: { start: StartPoint; transcript?: string },
+): Promise<LaunchedTarget> {
+  const work = await mkdtemp(join(tmpdir(), 'lapidary-launch-'));
+  const specFile = join(work, 'spec');
+  await writeFile(specFile, launcherSpec(spec));
+  const session = await GdbSession.start({ cwd: spec.cwd, ...(options.transcript ? { transcript: options.transcript } : {}) });
+  try {
+    await gdbSet(session, 'startup-with-shell', 'off');
+    await gdbSet(session, 'disable-randomization', native.aslr ? 'off' : 'on');
+    await gdbSet(session, 'auto-load', 'off');
+    await gdbSet(session, 'debuginfod enabled', 'off');
+    await fileExecAndSymbols(session, LAUNCHER);
+    await execArguments(session, [specFile]);
+    await session.console('catch exec');
+    await execRun(session);
+    const execStop = await session.waitForStop({ timeoutMs: 60_000 });
+    if (execStop.exited || execStop.reason !== 'exec') {
+      const why = await readFile(`${specFile}.err`, 'utf8').catch(() => '');
+      throw new TargetExitedError(`${spec.exe} did not start${why ? `: ${why.trim()}` : ` (gdb stopped: ${execStop.reason ?? 'unknown'})`}`);
+    }
+    const pid = session.inferiorPid;
+    if (pid === undefined) throw new TargetExitedError(`${spec.exe} has no pid after exec`);
+    await session.send('-break-delete');
+    let vdsoRemoved = false;
+    if (native.removeVdso) {
+      const stack = (await readMaps(pid)).find((r) => r.kind === 'stack');
+      if (stack === undefined) throw new TargetExitedError(`${spec.exe} has no [stack] at its first instruction`);
+      vdsoRemoved = await removeVdsoFromAuxv(session, pid, await rspOf(session), stack.end);
+    }
+    let startPc = execStop.frameAddr ?? 0n;
+    if (options.start === 'main') {
+      try {
+        await insertBreakpoint(session, 'main', { temporary: true });
+      } catch {
+        throw new UsageError(`${spec.exe} has no symbol "main"`, { hint: 'use --start entry to begin at the first instruction' });
+      }
+      await execContinue(session);
+      const atMain = await session.waitForStop();
+      if (atMain.exited) throw new TargetExitedError(`${spec.exe} exited (status ${atMain.exitCode ?? '?'}) before reaching main`);
+      startPc = atMain.frameAddr ?? startPc;
+    }
+    return { session, pid, registers: await registerNumbers(session), vdsoRemoved, startPc };
+  } catch (error) {
+    await session.close();
+    throw error;
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}

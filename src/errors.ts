@@ -1,0 +1,82 @@
+/**
+ * Errors lapidary expects to happen (bad input, a failing gdb or gem5, a target it cannot
+ * represent). Each carries a stable code, documented in docs/errors.md, a hint saying what to do
+ * next, and optionally a path it kept for debugging. The CLI renders them as
+ * `error[CODE]: message` + `hint:` + `kept:` lines without a stack; anything else is a bug.
+ */
+export abstract class LapidaryError extends Error {
+  abstract readonly code: `LAPIDARY_${string}`;
+  /** What the user can do about it, one sentence. */
+  hint?: string;
+  /** A file or directory left behind for inspection. */
+  keptPath?: string;
+
+  constructor(message: string, options?: { hint?: string; keptPath?: string; cause?: unknown }) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    if (options?.hint !== undefined) this.hint = options.hint;
+    if (options?.keptPath !== undefined) this.keptPath = options.keptPath;
+  }
+}
+
+/** Command-line usage or option values that cannot work (exit code 2). */
+export class UsageError extends LapidaryError {
+  readonly code = 'LAPIDARY_USAGE' as const;
+}
+
+/** lapidary.yaml is missing, malformed or invalid against config/schema.yaml (exit code 2). */
+export class ConfigError extends LapidaryError {
+  readonly code = 'LAPIDARY_CONFIG_INVALID' as const;
+}
+
+/** gdb answered a command with `^error`. */
+export class MiCommandError extends LapidaryError {
+  readonly code = 'LAPIDARY_GDB_ERROR' as const;
+  constructor(
+    readonly command: string,
+    readonly gdbMessage: string,
+    options?: { hint?: string },
+  ) {
+    super(`gdb rejected \`${command}\`: ${gdbMessage}`, options);
+  }
+}
+
+/** gdb printed something that does not follow the GDB/MI output grammar, or lacks a field. */
+export class MiFormatError extends LapidaryError {
+  readonly code = 'LAPIDARY_MI_FORMAT' as const;
+}
+
+/** gdb itself died, could not be started, or stopped answering. */
+export class GdbProcessError extends LapidaryError {
+  readonly code = 'LAPIDARY_GDB_DIED' as const;
+}
+
+/** The target exited (or was killed) while lapidary needed it stopped. */
+export class TargetExitedError extends LapidaryError {
+  readonly code = 'LAPIDARY_TARGET_EXITED' as const;
+}
+
+/** The target is in a state a gem5 SE checkpoint cannot represent (threads, for example). */
+export class UnsupportedTargetError extends LapidaryError {
+  readonly code = 'LAPIDARY_TARGET_UNSUPPORTED' as const;
+}
+
+/** gem5 was not found, or the found binary is not a usable gem5 v24 X86 build. */
+export class Gem5NotFoundError extends LapidaryError {
+  readonly code = 'LAPIDARY_GEM5_NOT_FOUND' as const;
+}
+
+/** gem5 ran and failed (non-zero exit, signal, panic, fatal). */
+export class Gem5FailedError extends LapidaryError {
+  readonly code = 'LAPIDARY_GEM5_FAILED' as const;
+}
+
+/** A checkpoint directory is incomplete, corrupt, or not one lapidary wrote. */
+export class CheckpointError extends LapidaryError {
+  readonly code = 'LAPIDARY_CHECKPOINT_INVALID' as const;
+}
+
+/** The user interrupted lapidary (SIGINT/SIGTERM); exit code 130. */
+export class InterruptedError extends LapidaryError {
+  readonly code = 'LAPIDARY_INTERRUPTED' as const;
+}

@@ -1,0 +1,90 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { CheckpointError } from '../../errors.js';
+
+/** File name of lapidary's manifest inside each `cpt.N` directory. */
+export const MANIFEST_FILE = 'lapidary.json';
+export const MANIFEST_FORMAT = 'lapidary-checkpoint/1';
+
+/** Where one of the target's standard streams pointed when the checkpoint was taken. */
+export interface StdioRecord {
+  /** Absolute path of a regular file or device, or the kernel's name (`pipe:[…]`). */
+  target: string;
+  /** File position, bytes, as a decimal string. */
+  offset: string;
+  isFile: boolean;
+}
+
+/** A regular file the target had open, reopened by gem5 at restore. */
+export interface OpenFileRecord {
+  fd: number;
+  path: string;
+  flags: number;
+  offset: string;
+  writable: boolean;
+  /** sha256 of the file's contents when the checkpoint was taken. */
+  sha256: string;
+  /** For files open for writing: a copy of the contents at the checkpoint, relative to the checkpoint directory. */
+  snapshot?: string;
+}
+
+/**
+ * lapidary.json: everything needed to restore and check one checkpoint that m5.cpt cannot say.
+ * Numbers that may exceed 2^53 (addresses, offsets, ticks) are decimal or 0x strings.
+ */
+export interface CheckpointManifest {
+  format: typeof MANIFEST_FORMAT;
+  index: number;
+  createdAt: string;
+  /** Seconds of native execution since the run started (the --start point). */
+  elapsedSeconds: number;
+  /** Milliseconds the target was stopped to take this checkpoint. */
+  pauseMs: number;
+  /** Retired user-mode instructions since the start point, when counted. */
+  instructions?: string;
+  target: { exe: string; argv: string[]; env: string[]; cwd: string; pid: number };
+  stdio: { stdin?: StdioRecord; stdout?: StdioRecord; stderr?: StdioRecord };
+  /** How the native run was prepared (ASLR, LD_BIND_NOW, GLIBC_TUNABLES, vDSO) and the create options. */
+  options: Record<string, unknown>;
+  registers: { rip: string; rsp: string; rflags: string; fsBase: string };
+  gem5: { version: string; isa: 'X86'; memSize: string; cpuPath: string; pmem: string };
+  memory: {
+    regions: number;
+    pagesStored: number;
+    zeroPagesSkipped: number;
+    untouchedPagesSkipped: number;
+    bytesStored: number;
+    bytesCompressed: number;
+  };
+  files: OpenFileRecord[];
+  closedFds: Array<{ fd: number; target: string; reason: string }>;
+  notes: string[];
+  /** sha256 of every file in the checkpoint directory except this manifest. */
+  checksums: Record<string, string>;
+}
+
+/**
+ * Read and minimally validate `<dir>/lapidary.json`.
+ * @throws CheckpointError when it is missing, not JSON, or of another format.
+ */
+export async function readManifest(dir: string): Promise<CheckpointManifest> {
+  const path = join(dir, MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch {
+    throw new CheckpointError(`${dir} is not a lapidary checkpoint: ${MANIFEST_FILE} is missing`, {
+      hint: 'pass a cpt.N directory written by `lapidary create`',
+    });
+  }
+  let manifest: CheckpointManifest;
+  try {
+    manifest = JSON.parse(text) as CheckpointManifest;
+  } catch (error) {
+    throw new CheckpointError(`${path} is not valid JSON: ${(error as Error).message}`);
+  }
+  if (manifest.format !== MANIFEST_FORMAT) {
+    throw new CheckpointError(`${path} has format ${JSON.stringify(manifest.format)}, expected ${MANIFEST_FORMAT}`);
+  }
+  return manifest;
+}

@@ -1,0 +1,100 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { copyFile, constants, mkdir, mkdtemp, open, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { CheckpointError } from '../../errors.js';
+import { serializeCpt, type CptSection } from './ini.js';
+import { MANIFEST_FILE } from './manifest.js';
+import { writePmem, type PmemWriteResult } from './pmem.js';
+import { PMEM_FILE } from './render.js';
+
+/** sha256 of a file's contents, hex. */
+export async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(createReadStream(path), hash);
+  return hash.digest('hex');
+}
+
+async function fsyncPath(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** What finish() writes: the m5.cpt sections, the pages of the pmem image, and the manifest. */
+export interface CheckpointContents {
+  sections: CptSection[];
+  header: string;
+  pages: readonly Buffer[];
+  /** zlib level for the pmem image, 1 (fastest) to 9 (smallest). */
+  compressionLevel: number;
+  /** Builds the manifest once the checksums of every written file are known. */
+  manifest: (written: { pmem: PmemWriteResult; checksums: Record<string, string> }) => object;
+}
+
+/**
+ * Writes one checkpoint directory atomically. begin() makes a hidden temporary sibling
+ * (`.cpt.N.partial-XXXXXX`, which gem5's `cpt\.([0-9]+)` lookup and lapidary ignore); files
+ * may be snapshotted into it while the target is stopped; finish() writes the pmem image,
+ * m5.cpt and lapidary.json, fsyncs everything and renames the directory into place last.
+ * A crash never leaves a directory named `cpt.N` that looks whole.
+ */
+export class CheckpointDirWriter {
+  private readonly checksums: Record<string, string> = {};
+
+  private constructor(readonly path: string, private readonly temp: string) {}
+
+  /**
+   * Start writing the checkpoint that will be `path` (e.g. `<dir>/cpt.3`).
+   * @throws CheckpointError when `path` already exists: lapidary never overwrites a checkpoint.
+   */
+  static async begin(path: string): Promise<CheckpointDirWriter> {
+    if (await stat(path).then(() => true, () => false)) {
+      throw new CheckpointError(`${path} already exists; lapidary never overwrites a checkpoint`, {
+        hint: 'use an empty --directory or remove the old checkpoints',
+      });
+    }
+    await mkdir(dirname(path), { recursive: true });
+    return new CheckpointDirWriter(path, await mkdtemp(join(dirname(path), `.${basename(path)}.partial-`)));
+  }
+
+  /** Copy a file into the checkpoint now (call while the target is stopped); returns its sha256. */
+  async snapshotFile(source: string, dest: string): Promise<string> {
+    const target = join(this.temp, dest);
+    await mkdir(dirname(target), { recursive: true });
+    await copyFile(source, target, constants.COPYFILE_FICLONE);
+    const digest = await sha256File(target);
+    this.checksums[dest] = digest;
+    return digest;
+  }
+
+  /** Write everything else, fsync, and rename into place. Returns what the pmem writer measured. */
+  async finish(contents: CheckpointContents): Promise<PmemWriteResult> {
+    try {
+      const pmem = await writePmem(join(this.temp, PMEM_FILE), contents.pages, contents.compressionLevel);
+      this.checksums[PMEM_FILE] = pmem.sha256;
+      const cpt = serializeCpt(contents.sections, contents.header);
+      await writeFile(join(this.temp, 'm5.cpt'), cpt);
+      this.checksums['m5.cpt'] = createHash('sha256').update(cpt).digest('hex');
+      const manifest = contents.manifest({ pmem, checksums: { ...this.checksums } });
+      await writeFile(join(this.temp, MANIFEST_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      await Promise.all(Object.keys(this.checksums).concat(MANIFEST_FILE).map((f) => fsyncPath(join(this.temp, f))));
+      await fsyncPath(this.temp);
+      await rename(this.temp, this.path);
+      await fsyncPath(dirname(this.path));
+      return pmem;
+    } catch (error) {
+      await this.abort();
+      throw error;
+    }
+  }
+
+  /** Remove the temporary directory (after a failure). */
+  async abort(): Promise<void> {
+    await rm(this.temp, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,100 @@
+import { mkdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { killQuietly, registerCleanup } from '../../gdb/cleanup.js';
+import { classifyGem5Exit, type Gem5Failure } from './classify.js';
+import { gem5Argv, type Gem5Invocation } from './invocation.js';
+
+/** gem5's own log files when run with --redirect-stdout/--redirect-stderr (src/python/m5/main.py). */
+export const GEM5_STDOUT_FILE = 'simout.txt';
+export const GEM5_STDERR_FILE = 'simerr.txt';
+
+/** One phase of a run as lapidary_gem5.py reports it. */
+export interface Gem5Phase {
+  name: string;
+  requested: number;
+  simulated: number;
+  endTick: number;
+}
+
+/** The `lapidary-result` record lapidary_gem5.py prints at the end of a run. */
+export interface Gem5Result {
+  /** gem5's exit cause, e.g. "exiting with last active thread context". */
+  cause: string;
+  /** The exit event's code: the program's exit status when the program exited. */
+  exitCode: number;
+  tick: number;
+  phases: Gem5Phase[];
+}
+
+export interface Gem5Outcome {
+  argv: string[];
+  exitCode?: number;
+  signal?: string;
+  timedOut: boolean;
+  cancelled: boolean;
+  durationMs: number;
+  result?: Gem5Result;
+  failure?: Gem5Failure;
+  /** Paths of gem5's stdout and stderr logs. */
+  logs: { stdout: string; stderr: string };
+}
+
+function parseResult(text: string): Gem5Result | undefined {
+  const line = text.split('\n').reverse().find((l) => l.startsWith('lapidary-result '));
+  return line === undefined ? undefined : (JSON.parse(line.slice('lapidary-result '.length)) as Gem5Result);
+}
+
+/**
+ * Run gem5 once, in its own process group, with its output in `outdir`.
+ * Never throws for a failing gem5: the outcome says what happened (exit status, signal,
+ * timeout, cancellation, and a classified failure). Throws only if gem5 cannot be started.
+ * @param options.timeoutSeconds wall-clock limit; gem5 gets SIGTERM, then SIGKILL 5 s later.
+ * @param options.onSpawn called with gem5's pid once it runs (for run records and cleanup).
+ */
+export async function runGem5(
+  run: Gem5Invocation,
+  options: { signal?: AbortSignal; timeoutSeconds?: number; onSpawn?: (pid: number) => void } = {},
+): Promise<Gem5Outcome> {
+  await mkdir(run.outdir, { recursive: true });
+  const argv = gem5Argv(run);
+  const logs = { stdout: join(run.outdir, GEM5_STDOUT_FILE), stderr: join(run.outdir, GEM5_STDERR_FILE) };
+  const started = Date.now();
+  const child = execa(run.gem5, argv, {
+    cwd: run.outdir,
+    reject: false,
+    stdin: 'ignore',
+    stdout: 'ignore',
+    stderr: 'pipe',
+    detached: true,
+    cleanup: true,
+    ...(options.signal ? { cancelSignal: options.signal } : {}),
+    ...(options.timeoutSeconds ? { timeout: options.timeoutSeconds * 1000 } : {}),
+    killSignal: 'SIGTERM',
+    forceKillAfterDelay: 5000,
+  });
+  const pid = child.pid;
+  // gem5 leads its own process group; kill the group if lapidary exits or is interrupted.
+  const unregister = pid === undefined ? () => {} : registerCleanup(() => killQuietly(-pid));
+  if (pid !== undefined) options.onSpawn?.(pid);
+  const done = await child;
+  unregister();
+  const [stdout, stderr] = await Promise.all(
+    [logs.stdout, logs.stderr].map((path) => readFile(path, 'utf8').catch(() => '')),
+  );
+  const output = `${stdout}\n${stderr}\n${done.stderr ?? ''}`;
+  const result = parseResult(stdout ?? '');
+  const outcome: Gem5Outcome = {
+    argv: [run.gem5, ...argv],
+    timedOut: done.timedOut,
+    cancelled: done.isCanceled,
+    durationMs: Date.now() - started,
+    logs,
+  };
+  if (done.exitCode !== undefined) outcome.exitCode = done.exitCode;
+  if (done.signal !== undefined) outcome.signal = done.signal;
+  if (result !== undefined) outcome.result = result;
+  const failure = classifyGem5Exit(done.exitCode, done.signal, output);
+  if (failure !== undefined) outcome.failure = failure;
+  return outcome;
+}

@@ -1,0 +1,70 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { copyFile, mkdir, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { CheckpointError } from '../errors.js';
+import { readManifest, type CheckpointManifest, type StdioRecord } from '../gem5/checkpoint/manifest.js';
+import { sha256File } from '../gem5/checkpoint/write.js';
+import type { Gem5Invocation } from '../gem5/run/invocation.js';
+
+/** The parts of a gem5 invocation that come from the checkpoint rather than from the user. */
+export type PreparedRun = Pick<Gem5Invocation, 'checkpoint' | 'exe' | 'cwd' | 'memSize' | 'stdin' | 'stdout' | 'stderr' | 'redirects'> & {
+  manifest: CheckpointManifest;
+};
+
+/** Program output files inside a run directory. */
+export const PROGRAM_STDOUT = 'program.stdout';
+export const PROGRAM_STDERR = 'program.stderr';
+
+/**
+ * gem5 opens a Process's input at offset 0 (src/sim/fd_array.cc:50-100), so a stdin file that
+ * was partly read before the checkpoint is replaced by a copy of its unread remainder.
+ */
+async function stdinFor(record: StdioRecord | undefined, outdir: string): Promise<string> {
+  if (record === undefined || !record.isFile) return '/dev/null';
+  const offset = BigInt(record.offset);
+  if (offset === 0n) return record.target;
+  const rest = join(outdir, 'stdin.rest');
+  await pipeline(createReadStream(record.target, { start: Number(offset) }), createWriteStream(rest));
+  return rest;
+}
+
+/**
+ * Prepare a run directory for restoring `checkpointDir`: check the files the program had open
+ * are unchanged (sha256), give files that were open for writing a private copy of their
+ * contents at the checkpoint (so restores never touch the native files or each other), and
+ * wire stdin/stdout/stderr as the manifest recorded.
+ * @throws CheckpointError when the checkpoint is not lapidary's or an input file changed.
+ */
+export async function prepareRun(checkpointDir: string, outdir: string): Promise<PreparedRun> {
+  const checkpoint = resolve(checkpointDir);
+  const manifest = await readManifest(checkpoint);
+  await mkdir(outdir, { recursive: true });
+  const redirects: Array<[string, string]> = [];
+  for (const file of manifest.files) {
+    if (file.snapshot !== undefined) {
+      const copy = join(outdir, 'files', `fd${file.fd}-${basename(file.path)}`);
+      await mkdir(join(outdir, 'files'), { recursive: true });
+      await copyFile(join(checkpoint, file.snapshot), copy);
+      redirects.push([file.path, copy]);
+      continue;
+    }
+    const exists = await stat(file.path).then(() => true, () => false);
+    if (!exists || (await sha256File(file.path)) !== file.sha256) {
+      throw new CheckpointError(`${file.path} (fd ${file.fd}) ${exists ? 'changed' : 'disappeared'} since the checkpoint was taken`, {
+        hint: 'restore the original file: gem5 reopens it at the recorded offset and would read different bytes',
+      });
+    }
+  }
+  return {
+    manifest,
+    checkpoint,
+    exe: manifest.target.exe,
+    cwd: manifest.target.cwd,
+    memSize: BigInt(manifest.gem5.memSize),
+    stdin: await stdinFor(manifest.stdio.stdin, outdir),
+    stdout: join(outdir, PROGRAM_STDOUT),
+    stderr: join(outdir, PROGRAM_STDERR),
+    redirects,
+  };
+}
