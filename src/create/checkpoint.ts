@@ -137,6 +137,13 @@ async function finishCheckpoint(
       options: settings.options,
       registers: { rip: hex(thread.gpr.rip), rsp: hex(thread.gpr.rsp), rflags: hex(thread.gpr.rflags), fsBase: hex(thread.segments.fsBase) },
       gem5: { version: '24.0', isa: 'X86', memSize: memSize.toString(), cpuPath: 'system.cpu', pmem: PMEM_FILE },
+      mappings: state.regions.map((r) => ({
+        start: hex(r.start),
+        end: hex(r.end),
+        perms: `${r.prot.read ? 'r' : '-'}${r.prot.write ? 'w' : '-'}${r.prot.exec ? 'x' : '-'}${r.shared ? 's' : 'p'}`,
+        offset: hex(r.offset),
+        ...(r.path !== undefined ? { path: r.path } : {}),
+      })),
       memory: {
         regions: image.stats.regions,
         pagesStored: image.pageAddrs.length,

@@ -39,12 +39,13 @@ export const GEM5_HWCAPS_MASK = [
 export const GEM5_GLIBC_TUNABLES = `glibc.cpu.hwcaps=${GEM5_HWCAPS_MASK}:glibc.pthread.rseq=0`;
 
 /**
- * The target's environment: the user's, plus LD_BIND_NOW and lapidary's tunables merged into an
- * existing GLIBC_TUNABLES (hwcaps masks are concatenated; lapidary's other settings win).
- * Returned as `NAME=value` strings.
+ * The target's environment: the user's, with PWD set to the target's working directory (as a
+ * shell would), plus LD_BIND_NOW and lapidary's tunables merged into an existing GLIBC_TUNABLES
+ * (hwcaps masks are concatenated; lapidary's other settings win). Returned as `NAME=value` strings.
  */
-export function targetEnvironment(base: NodeJS.ProcessEnv, native: NativeEnvironment): string[] {
+export function targetEnvironment(base: NodeJS.ProcessEnv, native: NativeEnvironment, cwd: string): string[] {
   const env = new Map(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
+  env.set('PWD', cwd);
   if (native.bindNow) env.set('LD_BIND_NOW', '1');
   if (native.glibcTunables !== '') env.set('GLIBC_TUNABLES', mergeTunables(env.get('GLIBC_TUNABLES') ?? '', native.glibcTunables));
   return [...env].map(([key, value]) => `${key}=${value}`);

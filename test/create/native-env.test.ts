@@ -6,15 +6,16 @@ describe('native environment', () => {
   const native = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, removeVdso: true };
 
   it('adds LD_BIND_NOW and the tunables to the user environment', () => {
-    const env = targetEnvironment({ HOME: '/root', UNSET: undefined }, native);
+    const env = targetEnvironment({ HOME: '/root', UNSET: undefined, PWD: '/elsewhere' }, native, '/work');
+    expect(env).toContain('PWD=/work');
     expect(env).toContain('HOME=/root');
     expect(env).toContain('LD_BIND_NOW=1');
     expect(env).toContain(`GLIBC_TUNABLES=${GEM5_GLIBC_TUNABLES}`);
     expect(env.some((e) => e.startsWith('UNSET'))).toBe(false);
   });
 
-  it('leaves the environment alone when every measure is off', () => {
-    expect(targetEnvironment({ A: '1' }, { ...native, bindNow: false, glibcTunables: '' })).toEqual(['A=1']);
+  it('leaves the environment alone but for PWD when every measure is off', () => {
+    expect(targetEnvironment({ A: '1' }, { ...native, bindNow: false, glibcTunables: '' }, '/w')).toEqual(['A=1', 'PWD=/w']);
   });
 
   it('merges with tunables the user set: hwcaps masks are joined, other settings kept', () => {

@@ -1,19 +1,22 @@
-import { fstatSync } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { splitCommandLine, resolveExecutable } from '../../create/argv.js';
-import type { CheckpointSummary } from '../../create/checkpoint.js';
+import { BreakpointSession } from '../../create/breakpoints.js';
+import type { CheckpointSettings, CheckpointSummary } from '../../create/checkpoint.js';
 import { runIntervalCheckpoints } from '../../create/interval.js';
-import { launchTarget, type StartPoint, type TargetSpec } from '../../create/launch.js';
+import { launchTarget, type LaunchedTarget, type StartPoint, type TargetSpec } from '../../create/launch.js';
 import { GEM5_GLIBC_TUNABLES, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
 import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
 import { defineCommand } from '../command.js';
 import { formatBytes } from '../format.js';
 import { println, type CliIo } from '../io.js';
+import { runCheckpointShell } from '../shell.js';
+import { openTargetTerminal } from '../target-terminal.js';
 
 /**
  * Where the target's stdout/stderr go when not redirected: straight to lapidary's own stream
- * (reopened through /proc/self/fd, appending), so the user sees it as it runs. A socket cannot be
+ * (reopened through /proc/PID/fd, appending), so the user sees it as it runs. A socket cannot be
  * reopened that way; the output is then discarded with a warning.
  */
 function passthrough(fd: 1 | 2, io: CliIo, name: string): string {
@@ -45,10 +48,12 @@ export const createCommand = defineCommand({
   builder: (y) =>
     y
       .option('cmd', { type: 'string', demandOption: true, describe: 'program and arguments, split like a shell would but never run by one' })
-      .option('interval', { type: 'number', demandOption: true, describe: 'seconds of native execution between checkpoints (fractions allowed)' })
+      .option('interval', { type: 'number', describe: 'checkpoint every this many seconds of native execution (fractions allowed)' })
+      .option('breakpoints', { type: 'array', string: true, describe: 'stop at these locations (function, FILE:LINE, *ADDRESS) and open the (py-gdb) shell' })
+      .option('commands', { type: 'string', describe: 'with --breakpoints: read shell commands from this file instead of the terminal' })
       .option('directory', { alias: 'd', type: 'string', demandOption: true, describe: 'where cpt.1, cpt.2, … are written' })
-      .option('max-checkpoints', { alias: 'm', type: 'number', describe: 'stop (and kill the program) after this many checkpoints' })
-      .option('start', { choices: ['main', 'entry'] as const, default: 'main' as StartPoint, describe: 'where the native run and its clock start' })
+      .option('max-checkpoints', { alias: 'm', type: 'number', describe: 'interval mode: stop (and kill the program) after this many checkpoints' })
+      .option('start', { choices: ['main', 'entry'] as const, default: 'main' as StartPoint, describe: 'interval mode: where the native run and its clock start' })
       .option('stdin', { type: 'string', describe: 'file the program reads as standard input (default /dev/null)' })
       .option('stdout', { type: 'string', describe: 'file for the program\'s standard output (default: lapidary\'s)' })
       .option('stderr', { type: 'string', describe: 'file for the program\'s standard error (default: lapidary\'s)' })
@@ -59,7 +64,11 @@ export const createCommand = defineCommand({
       .option('compression', { type: 'number', default: 1, describe: 'gzip level of the memory image, 1 (fast) to 9 (small)' })
       .option('transcript', { type: 'string', describe: 'record the gdb/MI conversation to this file' })
       .check((args) => {
-        if (!(args.interval > 0)) throw new UsageError(`--interval must be a positive number of seconds, got ${args.interval}`);
+        const modes = [args.interval !== undefined, args.breakpoints !== undefined].filter(Boolean).length;
+        if (modes !== 1) throw new UsageError('give exactly one of --interval SECONDS or --breakpoints LOCATION…');
+        if (args.interval !== undefined && !(args.interval > 0)) throw new UsageError(`--interval must be a positive number of seconds, got ${args.interval}`);
+        if (args.breakpoints !== undefined && args.breakpoints.length === 0) throw new UsageError('--breakpoints needs at least one location');
+        if (args.commands !== undefined && args.breakpoints === undefined) throw new UsageError('--commands goes with --breakpoints');
         if (args['max-checkpoints'] !== undefined && !(Number.isInteger(args['max-checkpoints']) && args['max-checkpoints'] > 0)) {
           throw new UsageError(`--max-checkpoints must be a positive integer, got ${args['max-checkpoints']}`);
         }
@@ -80,32 +89,51 @@ export const createCommand = defineCommand({
       glibcTunables: args['glibc-tunables'] ? GEM5_GLIBC_TUNABLES : '',
       removeVdso: !args.vdso,
     };
+    const interactive = args.breakpoints !== undefined && args.commands === undefined && (io.stdin as { isTTY?: boolean }).isTTY === true;
+    // An interactive session shows the program's output through a pseudo-terminal of its own.
+    const terminal = interactive && args.stdout === undefined ? openTargetTerminal(io.stdout) : undefined;
     const spec: TargetSpec = {
       exe: resolveExecutable(argv[0]!, io.cwd, io.env.PATH),
       argv,
-      env: targetEnvironment(io.env, native),
+      env: targetEnvironment(io.env, native, io.cwd),
       cwd: io.cwd,
       stdin: args.stdin === undefined ? '/dev/null' : resolve(io.cwd, args.stdin),
-      stdout: args.stdout === undefined ? passthrough(1, io, 'stdout') : resolve(io.cwd, args.stdout),
-      stderr: args.stderr === undefined ? passthrough(2, io, 'stderr') : resolve(io.cwd, args.stderr),
+      stdout: args.stdout !== undefined ? resolve(io.cwd, args.stdout) : terminal?.path ?? passthrough(1, io, 'stdout'),
+      stderr: args.stderr !== undefined ? resolve(io.cwd, args.stderr) : terminal?.path ?? passthrough(2, io, 'stderr'),
     };
-    const target = await launchTarget(spec, native, { start: args.start, ...(args.transcript ? { transcript: resolve(io.cwd, args.transcript) } : {}) });
+    const start: StartPoint = args.breakpoints !== undefined ? 'entry' : args.start;
+    const settings: CheckpointSettings = {
+      directory,
+      spec,
+      compressionLevel: args.compression,
+      options: {
+        nativeEnvironment: { ...native, effectiveGlibcTunables: spec.env.find((e) => e.startsWith('GLIBC_TUNABLES='))?.slice(15) ?? null },
+        policy: args.breakpoints !== undefined
+          ? { kind: 'breakpoints', locations: args.breakpoints }
+          : { kind: 'interval', intervalSeconds: args.interval, maxCheckpoints: args['max-checkpoints'] ?? null },
+        start,
+        compressionLevel: args.compression,
+      },
+    };
+    let target: LaunchedTarget | undefined;
     try {
-      println(io.stderr, `lapidary: ${spec.exe} (pid ${target.pid}) at ${args.start} 0x${target.startPc.toString(16)}; vDSO ${target.vdsoRemoved ? 'removed' : 'kept'}, ASLR ${native.aslr ? 'on' : 'off'}, LD_BIND_NOW ${native.bindNow ? 'on' : 'off'}, GLIBC_TUNABLES ${native.glibcTunables ? 'on' : 'off'}`);
+      target = await launchTarget(spec, native, { start, ...(args.transcript ? { transcript: resolve(io.cwd, args.transcript) } : {}) });
+      println(io.stderr, `lapidary: ${spec.exe} (pid ${target.pid}) at ${start} 0x${target.startPc.toString(16)}; vDSO ${target.vdsoRemoved ? 'removed' : 'kept'}, ASLR ${native.aslr ? 'on' : 'off'}, LD_BIND_NOW ${native.bindNow ? 'on' : 'off'}, GLIBC_TUNABLES ${native.glibcTunables ? 'on' : 'off'}`);
+      if (args.breakpoints !== undefined) {
+        const session = await BreakpointSession.plant(target, settings, args.breakpoints);
+        const first = await session.continue();
+        await runCheckpointShell(session, first, {
+          input: args.commands !== undefined ? createReadStream(resolve(io.cwd, args.commands)) : io.stdin,
+          output: io.stdout,
+          terminal: interactive,
+        });
+        println(io.stderr, `lapidary: ${session.count} checkpoint(s) in ${directory}`);
+        return 0;
+      }
       const outcome = await runIntervalCheckpoints(
         target,
-        {
-          directory,
-          spec,
-          compressionLevel: args.compression,
-          options: {
-            nativeEnvironment: { ...native, effectiveGlibcTunables: spec.env.find((e) => e.startsWith('GLIBC_TUNABLES='))?.slice(15) ?? null },
-            policy: { kind: 'interval', intervalSeconds: args.interval, maxCheckpoints: args['max-checkpoints'] ?? null },
-            start: args.start,
-            compressionLevel: args.compression,
-          },
-        },
-        { intervalSeconds: args.interval, ...(args['max-checkpoints'] ? { maxCheckpoints: args['max-checkpoints'] } : {}) },
+        settings,
+        { intervalSeconds: args.interval!, ...(args['max-checkpoints'] ? { maxCheckpoints: args['max-checkpoints'] } : {}) },
         {
           signal: io.signal,
           onCheckpoint: (summary, elapsed) => {
@@ -120,8 +148,8 @@ export const createCommand = defineCommand({
       println(io.stderr, `lapidary: ${outcome.checkpoints.length} checkpoint(s) in ${directory}; the program ${ended} after ${outcome.nativeSeconds.toFixed(3)} s of native execution`);
       return 0;
     } finally {
-      await target.session.close();
+      await target?.session.close();
+      terminal?.close();
     }
   },
 });
-
