@@ -1,0 +1,127 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { estimateCpi, type Estimate } from '../sampling/index.js';
+import { finalUpdate } from './collect.js';
+import type { Executor, ExecutorOutcome } from './executor.js';
+import { planBatch, recordedParams } from './plan.js';
+import { RunStore } from './records.js';
+import { FINAL_STATUSES, type RunParameters, type RunRecord, type RunTask } from './run-types.js';
+import { gem5Argv } from '../gem5/run/invocation.js';
+
+/** How a batch is doing, after every change. */
+export interface BatchProgress {
+  total: number;
+  skipped: number;
+  finished: number;
+  failed: number;
+  running: number;
+  /** Seconds until every run is done, from the mean duration so far; undefined before the first. */
+  etaSeconds?: number;
+  /** The CPI estimate over every finished run of this configuration (earlier batches included). */
+  estimate?: Estimate;
+  /** The run that just changed, with its new record. */
+  latest?: RunRecord;
+}
+
+export interface BatchOptions {
+  checkpointDir: string;
+  name: string;
+  params: RunParameters;
+  gem5: string;
+  executor: Executor;
+  jobs: number;
+  rerun: boolean;
+  confidence: number;
+  signal: AbortSignal;
+  onProgress: (progress: BatchProgress) => void;
+}
+
+/** info.json: the run record plus where everything is, refreshed on every change and while it runs. */
+async function writeInfo(record: RunRecord, task: RunTask): Promise<void> {
+  const started = record.startedAt === undefined ? undefined : Date.parse(record.startedAt);
+  const info = {
+    ...record,
+    elapsedSeconds: started === undefined ? undefined : ((record.endedAt ? Date.parse(record.endedAt) : Date.now()) - started) / 1000,
+    checkpointPath: task.invocation.checkpoint,
+    command: [task.invocation.gem5, ...gem5Argv(task.invocation)],
+    files: { stats: join(record.outdir, 'stats.txt'), gem5Stdout: join(record.outdir, 'simout.txt'), gem5Stderr: join(record.outdir, 'simerr.txt'), programStdout: task.invocation.stdout },
+  };
+  await writeFile(join(record.outdir, 'info.json'), `${JSON.stringify(info, null, 2)}\n`);
+}
+
+/**
+ * Run one configuration over every checkpoint of a directory: plan (skipping identical finished
+ * runs), record each run (Created → Spawning → Running → final) in the run store, hand the tasks
+ * to the executor, and collect each result from its run directory as it ends, in any order.
+ * A failing run never stops the others. After an abort, every run not finished is marked Killed
+ * and the next invocation resumes with exactly those.
+ */
+export async function runBatch(options: BatchOptions): Promise<{ records: RunRecord[]; skipped: string[] }> {
+  const store = new RunStore(options.checkpointDir);
+  try {
+    const plan = await planBatch({ ...options, store });
+    const params = recordedParams(options.params);
+    const byId = new Map(plan.tasks.map((task) => [task.id, task]));
+    for (const task of plan.tasks) {
+      const record = store.create(task, options.executor.name, params);
+      await writeInfo(record, task);
+    }
+    const progress: BatchProgress = { total: plan.tasks.length + plan.skipped.length, skipped: plan.skipped.length, finished: 0, failed: 0, running: 0 };
+    const durations: number[] = [];
+    const report = (latest?: RunRecord): void => {
+      const remaining = plan.tasks.length - progress.finished - progress.failed;
+      if (durations.length > 0) {
+        const mean = durations.reduce((a, b) => a + b, 0) / durations.length;
+        progress.etaSeconds = (remaining * mean) / 1000 / Math.max(1, Math.min(options.jobs, remaining || 1));
+      }
+      const samples = store.list({ name: options.name, status: 'Finished' })
+        .filter((r) => r.measurement !== undefined)
+        .map((r) => ({ checkpoint: r.checkpoint, weight: 1, cpi: r.measurement!.cpi }));
+      if (samples.length > 0) progress.estimate = estimateCpi(samples, { confidence: options.confidence });
+      options.onProgress({ ...progress, ...(latest ? { latest } : {}) });
+    };
+    for (const task of plan.tasks) store.update(task.id, { status: 'Spawning' });
+    report();
+    const refresh = setInterval(() => {
+      for (const record of store.list({ name: options.name, status: 'Running' })) {
+        const task = byId.get(record.id);
+        if (task) void writeInfo(record, task).catch(() => undefined);
+      }
+    }, 5000);
+    try {
+      await options.executor.run(plan.tasks, {
+        started: (task, info) => {
+          store.update(task.id, { status: 'Running', startedAt: new Date().toISOString(), ...info });
+          progress.running++;
+          const record = store.get(task.id)!;
+          void writeInfo(record, task).catch(() => undefined);
+          report(record);
+        },
+        done: async (task, outcome: ExecutorOutcome) => {
+          const wasRunning = store.get(task.id)?.status === 'Running';
+          const { update, measurement } = await finalUpdate(task.invocation.outdir, outcome, options.signal.aborted);
+          store.update(task.id, update, measurement);
+          if (wasRunning) progress.running--;
+          if (update.status === 'Finished') progress.finished++;
+          else progress.failed++;
+          if (outcome.durationMs !== undefined && !outcome.cancelled) durations.push(outcome.durationMs);
+          const record = store.get(task.id)!;
+          await writeInfo(record, task);
+          report(record);
+        },
+      }, options.signal);
+    } finally {
+      clearInterval(refresh);
+      for (const task of plan.tasks) {
+        const record = store.get(task.id);
+        if (record && !FINAL_STATUSES.has(record.status)) {
+          store.update(task.id, { status: 'Killed', endedAt: new Date().toISOString(), failureKind: 'interrupted', failureDetail: 'the batch was stopped before this run ended' });
+          await writeInfo(store.get(task.id)!, task).catch(() => undefined);
+        }
+      }
+    }
+    return { records: plan.tasks.map((t) => store.get(t.id)!), skipped: plan.skipped };
+  } finally {
+    store.close();
+  }
+}

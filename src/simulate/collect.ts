@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parseStats, readCpi } from '../gem5/run/stats.js';
+import type { Gem5Outcome } from '../gem5/run/run.js';
+import type { RunMeasurement, RunUpdate } from './run-types.js';
+
+/** The exit cause lapidary_gem5.py gives when the detailed region completed. */
+export const DETAIL_DONE = 'lapidary detailed region done';
+/** The detailed CPU of a switched run: se.py-style `system.switch_cpus` (one CPU, so no index). */
+export const DETAILED_CPU = 'system.switch_cpus';
+
+/**
+ * Read the measured window from a run directory's stats.txt: the last dump, taken right after
+ * the detailed region (the statistics were reset after warm-up).
+ */
+export async function measure(outdir: string): Promise<RunMeasurement> {
+  const dumps = parseStats(await readFile(join(outdir, 'stats.txt'), 'utf8'), join(outdir, 'stats.txt'));
+  const last = dumps[dumps.length - 1];
+  if (last === undefined) throw new Error(`${outdir}/stats.txt holds no statistics dump`);
+  const { cpi, cycles, instructions } = readCpi(last, DETAILED_CPU);
+  const measurement: RunMeasurement = { cpi, cycles, instructions };
+  if (last.values.hostSeconds !== undefined) measurement.hostSeconds = last.values.hostSeconds;
+  if (last.values.simSeconds !== undefined) measurement.simSeconds = last.values.simSeconds;
+  return measurement;
+}
+
+/**
+ * Turn what an executor observed into the run's final record. A run is Finished only when gem5
+ * reached the end of the detailed region and its statistics can be read; otherwise the cause is
+ * kept: Killed (interrupted), Timeout, or Failed with gem5's own failure line.
+ */
+export async function finalUpdate(
+  outdir: string,
+  outcome: Pick<Gem5Outcome, 'cancelled' | 'timedOut' | 'failure' | 'result' | 'exitCode' | 'signal'>,
+  interrupted: boolean,
+): Promise<{ update: RunUpdate; measurement?: RunMeasurement }> {
+  const endedAt = new Date().toISOString();
+  const base: RunUpdate = { status: 'Failed', endedAt };
+  if (outcome.result?.cause !== undefined) base.exitCause = outcome.result.cause;
+  if (outcome.exitCode !== undefined) base.exitCode = outcome.exitCode;
+  if (interrupted || outcome.cancelled) return { update: { ...base, status: 'Killed', failureKind: 'interrupted', failureDetail: 'stopped by the user (SIGINT/SIGTERM)' } };
+  if (outcome.timedOut) return { update: { ...base, status: 'Timeout', failureKind: 'timeout', failureDetail: 'gem5 ran past --timeout and was killed' } };
+  if (outcome.failure !== undefined) return { update: { ...base, failureKind: outcome.failure.kind, failureDetail: outcome.failure.detail } };
+  if (outcome.result?.cause !== DETAIL_DONE) {
+    const phases = outcome.result?.phases ?? [];
+    const simulated = phases.map((p) => `${p.name}: ${p.simulated} of ${p.requested}`).join(', ');
+    return {
+      update: {
+        ...base,
+        failureKind: 'incomplete-region',
+        failureDetail: `gem5 stopped with "${outcome.result?.cause ?? 'no exit event'}" before the detailed region ended${simulated ? ` (${simulated} instructions)` : ''}`,
+      },
+    };
+  }
+  try {
+    return { update: { ...base, status: 'Finished' }, measurement: await measure(outdir) };
+  } catch (error) {
+    return { update: { ...base, failureKind: 'stats-unreadable', failureDetail: (error as Error).message } };
+  }
+}

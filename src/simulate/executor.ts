@@ -1,0 +1,27 @@
+import type { Gem5Outcome } from '../gem5/run/run.js';
+import type { RunTask } from './run-types.js';
+
+/** What an executor tells the batch about one run, in order: started (with a pid or job id), then done. */
+export interface RunEvents {
+  started(task: RunTask, info: { pid?: number; jobId?: string; taskId?: string }): void;
+  /** gem5 ended (or never could start); `outcome` is what was observed, the batch decides the status. */
+  done(task: RunTask, outcome: ExecutorOutcome): Promise<void>;
+}
+
+/** The part of a gem5 outcome every executor can observe, local or on a cluster. */
+export type ExecutorOutcome = Pick<Gem5Outcome, 'cancelled' | 'timedOut' | 'failure' | 'result' | 'exitCode' | 'signal'> & {
+  durationMs?: number;
+};
+
+/**
+ * Runs prepared gem5 tasks somewhere: the local Piscina pool, or a cluster scheduler. Run
+ * preparation (plan.ts), submission (here), status (RunEvents) and result collection
+ * (collect.ts, which reads the run directory) are separate, so `lapidary report` cannot tell
+ * executors apart.
+ */
+export interface Executor {
+  /** Short name recorded with each run, e.g. `local`, `slurm`. */
+  readonly name: string;
+  /** Run every task; resolves when all reported done or `signal` aborted them (then they report cancelled). */
+  run(tasks: readonly RunTask[], events: RunEvents, signal: AbortSignal): Promise<void>;
+}

@@ -1,0 +1,24 @@
+import { createHash } from 'node:crypto';
+import { stat } from 'node:fs/promises';
+import { sha256File } from '../gem5/checkpoint/write.js';
+import type { RunStore } from './records.js';
+
+/** sha256 of a file, remembered in the run store by (path, size, mtime) so a 200 MB gem5 binary is hashed once. */
+export async function cachedFileHash(store: RunStore, path: string): Promise<string> {
+  const info = await stat(path);
+  const cached = store.cachedHash(path, info.size, info.mtimeMs);
+  if (cached !== undefined) return cached;
+  const digest = await sha256File(path);
+  store.rememberHash(path, info.size, info.mtimeMs, digest);
+  return digest;
+}
+
+/**
+ * A run's identity: sha256 over the gem5 binary, the config script, the checkpoint manifest and
+ * the parameters that change results. Two runs with the same identity produce the same
+ * statistics, so a Finished one is not run again (unless --rerun).
+ */
+export function runIdentity(parts: { gem5: string; script: string; manifest: string; params: Record<string, unknown> }): string {
+  const params = JSON.stringify(parts.params, Object.keys(parts.params).sort());
+  return createHash('sha256').update(`${parts.gem5}\n${parts.script}\n${parts.manifest}\n${params}`).digest('hex');
+}

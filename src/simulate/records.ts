@@ -1,0 +1,116 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import type { RunMeasurement, RunRecord, RunStatus, RunTask, RunUpdate } from './run-types.js';
+
+/** The run database inside a checkpoint directory. */
+export const RUNS_DB = 'lapidary-runs.sqlite';
+
+interface Row {
+  id: string; identity: string; name: string; checkpoint: string; status: string; executor: string; outdir: string;
+  created_at: string; started_at: string | null; ended_at: string | null; pid: number | null;
+  exit_cause: string | null; exit_code: number | null; failure_kind: string | null; failure_detail: string | null;
+  job_id: string | null; task_id: string | null; params: string; measurement: string | null;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS runs (
+  id TEXT PRIMARY KEY,
+  identity TEXT NOT NULL,
+  name TEXT NOT NULL,
+  checkpoint TEXT NOT NULL,
+  status TEXT NOT NULL,
+  executor TEXT NOT NULL,
+  outdir TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  started_at TEXT, ended_at TEXT, pid INTEGER,
+  exit_cause TEXT, exit_code INTEGER, failure_kind TEXT, failure_detail TEXT,
+  job_id TEXT, task_id TEXT,
+  params TEXT NOT NULL,
+  measurement TEXT
+);
+CREATE INDEX IF NOT EXISTS runs_by_name ON runs(name, checkpoint);
+CREATE TABLE IF NOT EXISTS file_hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ms REAL, sha256 TEXT);
+`;
+
+const COLUMNS: Record<keyof RunUpdate, string> = {
+  status: 'status', startedAt: 'started_at', endedAt: 'ended_at', pid: 'pid', exitCause: 'exit_cause', exitCode: 'exit_code',
+  failureKind: 'failure_kind', failureDetail: 'failure_detail', jobId: 'job_id', taskId: 'task_id',
+};
+
+function fromRow(row: Row): RunRecord {
+  const record: RunRecord = {
+    id: row.id, identity: row.identity, name: row.name, checkpoint: row.checkpoint, status: row.status as RunStatus,
+    executor: row.executor, outdir: row.outdir, createdAt: row.created_at, params: JSON.parse(row.params) as Record<string, unknown>,
+  };
+  for (const [key, column] of Object.entries(COLUMNS) as Array<[keyof RunUpdate, keyof Row]>) {
+    const value = row[column];
+    if (value !== null && key !== 'status') (record as unknown as Record<string, unknown>)[key] = value;
+  }
+  if (row.measurement !== null) record.measurement = JSON.parse(row.measurement) as RunMeasurement;
+  return record;
+}
+
+/**
+ * Run records in an embedded SQLite database (`<checkpoint dir>/lapidary-runs.sqlite`), in WAL
+ * mode so `lapidary runs` can read while a batch writes. Every status change is one statement,
+ * so a crash loses nothing that was recorded.
+ */
+export class RunStore {
+  private readonly db: Database.Database;
+
+  constructor(checkpointDir: string) {
+    this.db = new Database(join(checkpointDir, RUNS_DB));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('busy_timeout = 5000');
+    this.db.exec(SCHEMA);
+  }
+
+  get(id: string): RunRecord | undefined {
+    const row = this.db.prepare('SELECT * FROM runs WHERE id = ?').get(id) as Row | undefined;
+    return row === undefined ? undefined : fromRow(row);
+  }
+
+  /** Runs, optionally of one status and/or configuration name, ordered by name and checkpoint number. */
+  list(filter: { status?: RunStatus; name?: string } = {}): RunRecord[] {
+    const rows = this.db.prepare(`SELECT * FROM runs WHERE (@status IS NULL OR status = @status) AND (@name IS NULL OR name = @name)`)
+      .all({ status: filter.status ?? null, name: filter.name ?? null }) as Row[];
+    const cptNumber = (r: RunRecord): number => Number(/(\d+)$/.exec(r.checkpoint)?.[1] ?? 0);
+    return rows.map(fromRow).sort((a, b) => a.name.localeCompare(b.name) || cptNumber(a) - cptNumber(b));
+  }
+
+  /** Record a run about to be submitted (Created), replacing an earlier record with the same id. */
+  create(task: RunTask, executor: string, params: Record<string, unknown>): RunRecord {
+    this.db.prepare(`INSERT OR REPLACE INTO runs (id, identity, name, checkpoint, status, executor, outdir, created_at, params)
+      VALUES (?, ?, ?, ?, 'Created', ?, ?, ?, ?)`).run(task.id, task.identity, task.name, task.checkpoint, executor, task.invocation.outdir, new Date().toISOString(), JSON.stringify(params));
+    return this.get(task.id)!;
+  }
+
+  update(id: string, update: RunUpdate, measurement?: RunMeasurement): void {
+    const sets: string[] = [];
+    const values: Record<string, unknown> = { id };
+    for (const [key, value] of Object.entries(update) as Array<[keyof RunUpdate, unknown]>) {
+      if (value === undefined) continue;
+      sets.push(`${COLUMNS[key]} = @${key}`);
+      values[key] = value;
+    }
+    if (measurement !== undefined) {
+      sets.push('measurement = @measurement');
+      values.measurement = JSON.stringify(measurement);
+    }
+    if (sets.length > 0) this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(values);
+  }
+
+  /** A cached sha256 of a file, keyed by path, size and modification time. */
+  cachedHash(path: string, size: number, mtimeMs: number): string | undefined {
+    const row = this.db.prepare('SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ?').get(path, size, mtimeMs) as { sha256: string } | undefined;
+    return row?.sha256;
+  }
+
+  rememberHash(path: string, size: number, mtimeMs: number, sha256: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO file_hashes (path, size, mtime_ms, sha256) VALUES (?, ?, ?, ?)').run(path, size, mtimeMs, sha256);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}

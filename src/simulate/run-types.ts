@@ -1,0 +1,75 @@
+import type { Gem5Invocation } from '../gem5/run/invocation.js';
+
+/**
+ * The life of one gem5 run, in the spirit of gem5art's gem5Run:
+ * Created → Spawning → Running → Finished | Failed | Timeout | Killed.
+ */
+export type RunStatus = 'Created' | 'Spawning' | 'Running' | 'Finished' | 'Failed' | 'Timeout' | 'Killed';
+export const FINAL_STATUSES: ReadonlySet<RunStatus> = new Set(['Finished', 'Failed', 'Timeout', 'Killed']);
+
+/** Detailed-simulation parameters shared by every run of one configuration. */
+export interface RunParameters {
+  cpu: 'timing' | 'minor' | 'o3';
+  caches: string;
+  /** Detailed warm-up instructions before the statistics are reset. */
+  warmupInsts: bigint;
+  /** Measured instructions (the detailed region), counted exactly by gem5. */
+  detailInsts: bigint;
+  /** Wall-clock limit per run, seconds; undefined for none. */
+  timeoutSeconds?: number;
+}
+
+/**
+ * One gem5 run as executors receive it: plain structured-cloneable data (piscina's worker
+ * messages), with everything needed to run it anywhere the paths are visible.
+ */
+export interface RunTask {
+  /** `<name>-<cpt.N>`: stable, readable, and the run directory's name. */
+  id: string;
+  /** Configuration name (`--name`), shared by the runs compared together. */
+  name: string;
+  /** Checkpoint directory name, e.g. `cpt.7`. */
+  checkpoint: string;
+  /** sha256 of gem5 binary, config script, checkpoint manifest and parameters. */
+  identity: string;
+  invocation: Gem5Invocation;
+  timeoutSeconds?: number;
+}
+
+/** What happened to a run, as executors report it and the store keeps it. */
+export interface RunUpdate {
+  status: RunStatus;
+  startedAt?: string;
+  endedAt?: string;
+  pid?: number;
+  /** gem5's exit cause (e.g. "lapidary detailed region done"). */
+  exitCause?: string;
+  exitCode?: number;
+  failureKind?: string;
+  failureDetail?: string;
+  jobId?: string;
+  taskId?: string;
+}
+
+/** Measured results of a finished run, from its stats.txt. */
+export interface RunMeasurement {
+  cpi: number;
+  cycles: number;
+  instructions: number;
+  /** Host seconds gem5 took (hostSeconds), for lapidary's own overhead. */
+  hostSeconds?: number;
+  simSeconds?: number;
+}
+
+/** A run as the store holds it. */
+export interface RunRecord extends RunUpdate {
+  id: string;
+  identity: string;
+  name: string;
+  checkpoint: string;
+  outdir: string;
+  executor: string;
+  createdAt: string;
+  params: Record<string, unknown>;
+  measurement?: RunMeasurement;
+}
