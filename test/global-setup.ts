@@ -18,6 +18,6 @@ export default function setup(): void {
     } catch {
       // not built yet
     }
-    execFileSync('cc', ['-O2', '-g', '-Wall', '-Wextra', '-Werror', '-o', binary, join(FIXTURE_SRC, source), '-lm'], { stdio: 'inherit' });
+    execFileSync('cc', ['-O2', '-g', '-Wall', '-Wextra', '-Werror', '-o', binary, join(FIXTURE_SRC, source), '-lm', '-pthread'], { stdio: 'inherit' });
   }
 }

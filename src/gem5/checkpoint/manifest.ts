@@ -48,6 +48,8 @@ export interface CheckpointManifest {
   options: Record<string, unknown>;
   registers: { rip: string; rsp: string; rflags: string; fsBase: string };
   gem5: { version: string; isa: 'X86'; memSize: string; cpuPath: string; pmem: string };
+  /** The process's mappings as /proc/PID/maps listed them (addresses and offsets as 0x strings). */
+  mappings: Array<{ start: string; end: string; perms: string; offset: string; path?: string }>;
   memory: {
     regions: number;
     pagesStored: number;

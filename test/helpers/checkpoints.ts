@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { cptValue, parseCpt, type CptSection } from '../../src/gem5/checkpoint/ini.js';
+import type { CheckpointManifest } from '../../src/gem5/checkpoint/manifest.js';
+
+/** A checkpoint directory read back for assertions: m5.cpt, the manifest and the decompressed pmem. */
+export interface CheckpointOnDisk {
+  sections: CptSection[];
+  manifest: CheckpointManifest;
+  pmem: Buffer;
+  value(section: string, key: string): string | undefined;
+  /** vaddr → page bytes, from the page table and the pmem image. */
+  pages(): Map<bigint, Buffer>;
+}
+
+export function readCheckpoint(dir: string): CheckpointOnDisk {
+  const sections = parseCpt(readFileSync(join(dir, 'm5.cpt'), 'utf8'));
+  const pmem = gunzipSync(readFileSync(join(dir, 'system.physmem.store0.pmem')));
+  const value = (section: string, key: string) => cptValue(sections, section, key);
+  return {
+    sections,
+    manifest: JSON.parse(readFileSync(join(dir, 'lapidary.json'), 'utf8')) as CheckpointManifest,
+    pmem,
+    value,
+    pages() {
+      const size = Number(value('system.cpu.workload.ptable', 'size'));
+      const pages = new Map<bigint, Buffer>();
+      for (let i = 0; i < size; i++) {
+        const entry = `system.cpu.workload.ptable.Entry${i}`;
+        const paddr = Number(value(entry, 'paddr'));
+        pages.set(BigInt(value(entry, 'vaddr')!), pmem.subarray(paddr, paddr + 4096));
+      }
+      return pages;
+    },
+  };
+}
