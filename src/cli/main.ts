@@ -4,12 +4,18 @@ import type { CommandSpec } from './command.js';
 import { createCommand } from './commands/create.js';
 import { simulateCommand } from './commands/simulate.js';
 import { inspectCommand } from './commands/inspect.js';
+import { parallelSimulateCommand } from './commands/parallel-simulate.js';
+import { reportCommand } from './commands/report.js';
+import { runsCommand } from './commands/runs.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render-error.js';
 
 const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
   createCommand,
   simulateCommand,
+  parallelSimulateCommand,
+  runsCommand,
+  reportCommand,
   inspectCommand,
 ] as unknown as ReadonlyArray<CommandSpec<never>>;
 

@@ -5,11 +5,14 @@ import type { ReportRow } from './types.js';
 
 /** One column: header text, how to read the cell, whether it is numeric (right-aligned). */
 export interface Column {
-  key: keyof ReportRow;
+  /** Machine name: the CSV header. */
+  key: string;
   header: string;
   numeric: boolean;
   /** Text for the aligned table; CSV writes numbers in full instead. */
   format: (row: ReportRow) => string;
+  /** The raw cell for CSV. */
+  value: (row: ReportRow) => unknown;
 }
 
 /** Fixed-point text with `digits` decimals, '' for absent/NaN, '∞'/'-∞' for infinities. */
@@ -31,16 +34,40 @@ export function formatPercent(value: number | undefined, digits = 2): string {
   return text === '' ? '' : `${text}%`;
 }
 
+function field(key: keyof ReportRow, header: string, numeric: boolean, format: (row: ReportRow) => string): Column {
+  return { key, header, numeric, format, value: (row) => row[key] };
+}
+
 /** The default run columns, in order. */
 export const RUN_COLUMNS: readonly Column[] = [
-  { key: 'id', header: 'run', numeric: false, format: (r) => r.id },
-  { key: 'checkpoint', header: 'checkpoint', numeric: false, format: (r) => r.checkpoint },
-  { key: 'status', header: 'status', numeric: false, format: (r) => r.status },
-  { key: 'weight', header: 'weight', numeric: true, format: (r) => formatFixed(r.weight, r.weight % 1 === 0 ? 0 : 4) },
-  { key: 'cpi', header: 'CPI', numeric: true, format: (r) => formatFixed(r.cpi, 4) },
-  { key: 'cycles', header: 'cycles', numeric: true, format: (r) => formatCount(r.cycles) },
-  { key: 'instructions', header: 'instructions', numeric: true, format: (r) => formatCount(r.instructions) },
-  { key: 'simSeconds', header: 'sim s', numeric: true, format: (r) => formatFixed(r.simSeconds, 6) },
-  { key: 'hostSeconds', header: 'host s', numeric: true, format: (r) => formatFixed(r.hostSeconds, 2) },
-  { key: 'error', header: 'error', numeric: false, format: (r) => r.error ?? '' },
+  field('id', 'run', false, (r) => r.id),
+  field('checkpoint', 'checkpoint', false, (r) => r.checkpoint),
+  field('status', 'status', false, (r) => r.status),
+  field('weight', 'weight', true, (r) => formatFixed(r.weight, r.weight % 1 === 0 ? 0 : 4)),
+  field('cpi', 'CPI', true, (r) => formatFixed(r.cpi, 4)),
+  field('cycles', 'cycles', true, (r) => formatCount(r.cycles)),
+  field('instructions', 'instructions', true, (r) => formatCount(r.instructions)),
+  field('simSeconds', 'sim s', true, (r) => formatFixed(r.simSeconds, 6)),
+  field('hostSeconds', 'host s', true, (r) => formatFixed(r.hostSeconds, 2)),
+  field('error', 'error', false, (r) => r.error ?? ''),
 ];
+
+/** A column for one gem5 statistic chosen with `--stat NAME` (read from `row.stats`). */
+export function statColumn(name: string): Column {
+  return {
+    key: name,
+    header: name,
+    numeric: true,
+    format: (r) => {
+      const v = r.stats?.[name];
+      return v === undefined ? '' : Number.isInteger(v) ? formatCount(v) : formatFixed(v, 6);
+    },
+    value: (r) => r.stats?.[name],
+  };
+}
+
+/** RUN_COLUMNS with columns for the chosen statistics before the error column. */
+export function columnsWithStats(names: readonly string[]): Column[] {
+  const error = RUN_COLUMNS[RUN_COLUMNS.length - 1]!;
+  return [...RUN_COLUMNS.slice(0, -1), ...names.map(statColumn), error];
+}

@@ -27,6 +27,6 @@ function cell(value: unknown): string {
  */
 export function renderCsv(rows: readonly ReportRow[], columns: readonly Column[] = RUN_COLUMNS): string {
   const lines = [columns.map((c) => csvField(c.key)).join(',')];
-  for (const row of rows) lines.push(columns.map((c) => cell(row[c.key])).join(','));
+  for (const row of rows) lines.push(columns.map((c) => cell(c.value(row))).join(','));
   return `${lines.join('\r\n')}\r\n`;
 }

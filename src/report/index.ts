@@ -3,7 +3,7 @@
  * Owns presentation only: renderers return strings and never write files or print (cli/ does);
  * numbers come from sampling/ and CPI from gem5/run/stats.ts. Must not import simulate/ or cli/.
  */
-export { formatCount, formatFixed, formatPercent, RUN_COLUMNS, type Column } from './columns.js';
+export { columnsWithStats, formatCount, formatFixed, formatPercent, RUN_COLUMNS, statColumn, type Column } from './columns.js';
 export { csvField, renderCsv } from './csv.js';
 export { renderJson, REPORT_FORMAT } from './json.js';
 export { rowsFromRunResults, samplesOf, type RowOptions, type RunResultLike } from './rows.js';

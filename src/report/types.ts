@@ -26,6 +26,8 @@ export interface ReportRow {
   hostSeconds?: number;
   /** Why there is no CPI, for rows that are not `ok`. */
   error?: string;
+  /** gem5 statistics chosen for the report (`--stat NAME`), name → value of the measured window. */
+  stats?: Record<string, number>;
 }
 
 /** A whole report. */
