@@ -5,11 +5,13 @@ import { listRegisterNames, listRegisterValues } from '../mi/commands/index.js';
 import type { Diagnostic, MemoryRegion, ProcessState } from '../process/types.js';
 import { findElfSymbol } from './elf-symbols.js';
 import { classifyDescriptors } from './fds.js';
-import { capturePages, type PageImage } from './memory.js';
+import { capturePages, readPages, type PageImage } from './memory.js';
 import { readFileDescriptors } from './procfs/fdinfo.js';
 import { readStackLimit } from './procfs/limits.js';
 import { readMaps } from './procfs/maps.js';
 import { readStat } from './procfs/stat.js';
+import { readVmFlags } from './procfs/smaps.js';
+import { breakpointPages, findSyscallInstruction, forkSnapshot } from './snapshot.js';
 import { CAPTURED_REGISTERS, threadStateFromRegisters } from './registers.js';
 
 /** gem5's default Process.maxStackSize (src/sim/Process.py, v24), used when RLIMIT_STACK is unlimited. */
@@ -57,19 +59,53 @@ async function currentBrk(pid: number, regions: readonly MemoryRegion[], startBr
   return heap?.end ?? startBrk;
 }
 
-/** A stopped process's state and its non-zero pages. */
+/** A stopped process's state, and its non-zero pages (being read while the target runs again). */
 export interface Capture {
   state: ProcessState;
-  image: PageImage;
+  /** Resolves once every page is read; the target may be resumed before that. */
+  image: Promise<PageImage>;
+  /** Whether the pages come from a copy-on-write snapshot child rather than the stopped target. */
+  snapshot: boolean;
+  /** The `syscall` instruction the snapshot used: a hint for the next capture. */
+  syscallAt?: bigint;
+}
+
+/** Merge two page images of disjoint regions into one in ascending address order. */
+function mergeImages(a: PageImage, b: PageImage): PageImage {
+  const merged: PageImage = {
+    pageAddrs: [], pages: [],
+    stats: {
+      regions: a.stats.regions + b.stats.regions, bytesScanned: a.stats.bytesScanned + b.stats.bytesScanned,
+      zeroPages: a.stats.zeroPages + b.stats.zeroPages, absentPages: a.stats.absentPages + b.stats.absentPages,
+    },
+  };
+  let i = 0;
+  let j = 0;
+  while (i < a.pageAddrs.length || j < b.pageAddrs.length) {
+    const takeA = j >= b.pageAddrs.length || (i < a.pageAddrs.length && a.pageAddrs[i]! < b.pageAddrs[j]!);
+    const [source, index] = takeA ? [a, i++] : [b, j++];
+    merged.pageAddrs.push(source.pageAddrs[index]!);
+    merged.pages.push(source.pages[index]!);
+  }
+  return merged;
 }
 
 /**
  * Capture a stopped single-threaded process: registers through gdb/MI, everything else from
  * /proc (maps, stat, limits, fd, fdinfo, cwd, exe, cmdline) and /proc/PID/mem.
+ * With `snapshot`, memory is read from a copy-on-write
+ * snapshot child (snapshot.ts), so the target may run on as soon as this resolves; regions the
+ * child does not get intact (MADV_DONTFORK, MADV_WIPEONFORK) are read from the target first.
+ * Without it, or if the target cannot clone, every page is read before this resolves.
  * @param numbers from registerNumbers(), looked up once per session.
  * @throws UnsupportedTargetError for a multi-threaded process (gem5 SE restores one thread).
  */
-export async function captureProcess(session: GdbSession, pid: number, numbers: ReadonlyMap<string, number>): Promise<Capture> {
+export async function captureProcess(
+  session: GdbSession,
+  pid: number,
+  numbers: ReadonlyMap<string, number>,
+  options: { snapshot?: boolean; syscallHint?: bigint } = {},
+): Promise<Capture> {
   const tids = await readdir(`/proc/${pid}/task`);
   if (tids.length !== 1) {
     throw new UnsupportedTargetError(`the target (pid ${pid}) has ${tids.length} threads; lapidary checkpoints single-threaded programs only`, {
@@ -108,6 +144,28 @@ export async function captureProcess(session: GdbSession, pid: number, numbers: 
     notes,
   };
   const readable = regions.filter((r) => r.kind !== 'vvar' && r.kind !== 'vsyscall');
-  const image = await capturePages(pid, readable, notes);
-  return { state, image };
+  const syscallAt = options.snapshot ? await findSyscallInstruction(pid, regions, options.syscallHint) : undefined;
+  const snapshot = syscallAt === undefined ? undefined : await forkSnapshot(session, thread, syscallAt);
+  if (snapshot === undefined) {
+    if (options.snapshot) notes.push({ severity: 'info', message: 'no copy-on-write snapshot (no syscall instruction found, or clone failed); memory was read while the target was stopped' });
+    return { state, image: Promise.resolve(await capturePages(pid, readable, notes)), snapshot: false };
+  }
+  const vmFlags = await readVmFlags(pid);
+  const notInherited = (r: MemoryRegion) => (vmFlags.get(r.start) ?? []).some((f) => f === 'dc' || f === 'wf');
+  const fromTarget = await capturePages(pid, readable.filter(notInherited), notes);
+  const cleanPages = await readPages(pid, await breakpointPages(session));
+  const image = (async () => {
+    try {
+      const fromChild = await capturePages(snapshot.pid, readable.filter((r) => !notInherited(r)), notes);
+      fromChild.pageAddrs.forEach((addr, i) => {
+        const clean = cleanPages.get(addr);
+        if (clean !== undefined) fromChild.pages[i] = clean;
+      });
+      return mergeImages(fromTarget, fromChild);
+    } finally {
+      await snapshot.release();
+    }
+  })();
+  image.catch(() => undefined);
+  return { state, image, snapshot: true, syscallAt };
 }

@@ -108,3 +108,20 @@ async function readRun(mem: FileHandle, start: bigint, count: number, image: Pag
   // Part of the run is unreadable: go on page by page to keep what can be read.
   for (let i = good; i < count; i++) await readRun(mem, start + BigInt(i) * PAGE, 1, image, notes);
 }
+
+/** Read whole pages (4096 bytes at each page address) of a stopped process; unreadable ones are left out. */
+export async function readPages(pid: number, pageAddrs: readonly bigint[]): Promise<Map<bigint, Buffer>> {
+  const pages = new Map<bigint, Buffer>();
+  if (pageAddrs.length === 0) return pages;
+  const mem = await open(`/proc/${pid}/mem`, 'r');
+  try {
+    for (const addr of pageAddrs) {
+      const page = Buffer.alloc(PAGE_SIZE);
+      const { bytesRead } = await mem.read(page, 0, PAGE_SIZE, Number(addr)).catch(() => ({ bytesRead: 0 }));
+      if (bytesRead === PAGE_SIZE) pages.set(addr, page);
+    }
+  } finally {
+    await mem.close();
+  }
+  return pages;
+}

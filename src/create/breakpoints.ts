@@ -1,7 +1,8 @@
 import { MiCommandError, TargetExitedError, UsageError } from '../errors.js';
-import { execContinue, quoteCString, type StopEvent } from '../mi/index.js';
+import { quoteCString, type StopEvent } from '../mi/index.js';
 import { takeCheckpoint, type CheckpointSettings, type CheckpointSummary } from './checkpoint.js';
 import type { LaunchedTarget } from './launch.js';
+import { resumeTarget } from './resume.js';
 
 /** Where the program stopped, as the shell reports it. */
 export interface StopReport {
@@ -73,8 +74,7 @@ export class BreakpointSession {
   async continue(): Promise<StopReport> {
     if (this.ended) throw new TargetExitedError('the program has ended; nothing to continue');
     const resumed = performance.now();
-    await execContinue(this.target.session);
-    const stop = await this.target.session.waitForStop();
+    const stop = (await resumeTarget(this.target)) ?? (await this.target.session.waitForStop());
     this.nativeSeconds += (performance.now() - resumed) / 1000;
     const report = describeStop(stop);
     this.ended = report.exited;

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { captureProcess } from '../capture/capture.js';
+import type { PageImage } from '../capture/memory.js';
 import { isWritable } from '../capture/fds.js';
 import { CHECKPOINT_PREFIX } from '../gem5/checkpoint/layout.js';
 import { MANIFEST_FORMAT, type CheckpointManifest, type OpenFileRecord, type StdioRecord } from '../gem5/checkpoint/manifest.js';
@@ -42,6 +43,8 @@ export interface CheckpointSettings {
   /** Recorded verbatim in each manifest (native environment, stop policy, …). */
   options: Record<string, unknown>;
   compressionLevel: number;
+  /** Read memory from a copy-on-write snapshot child so the target resumes at once (default true). */
+  snapshot?: boolean;
 }
 
 function stdioRecord(fds: readonly FileDescriptor[], n: number): StdioRecord | undefined {
@@ -66,7 +69,13 @@ export async function takeCheckpoint(
   extra: { instructions?: bigint } = {},
 ): Promise<{ pauseMs: number; written: Promise<CheckpointSummary> }> {
   const started = performance.now();
-  const { state, image } = await captureProcess(target.session, target.pid, target.registers);
+  const capture = await captureProcess(target.session, target.pid, target.registers, {
+    snapshot: settings.snapshot ?? true,
+    ...(target.syscallHint !== undefined ? { syscallHint: target.syscallHint } : {}),
+  });
+  if (capture.syscallAt !== undefined) target.syscallHint = capture.syscallAt;
+  if (capture.snapshot) target.stepOverAt = capture.state.threads[0]!.gpr.rip;
+  const { state, image } = capture;
   const path = join(settings.directory, `${CHECKPOINT_PREFIX}${index}`);
   const writer = await CheckpointDirWriter.begin(path);
   const snapshots = new Map<number, { dest: string; sha256: string }>();
@@ -79,6 +88,7 @@ export async function takeCheckpoint(
     }
   } catch (error) {
     await writer.abort();
+    await image.catch(() => undefined);
     throw error;
   }
   const pauseMs = performance.now() - started;
@@ -89,10 +99,17 @@ export async function takeCheckpoint(
 async function finishCheckpoint(
   writer: CheckpointDirWriter,
   state: ProcessState,
-  image: Awaited<ReturnType<typeof captureProcess>>['image'],
+  pending: Promise<PageImage>,
   settings: CheckpointSettings,
   info: { index: number; elapsedSeconds: number; pauseMs: number; snapshots: Map<number, { dest: string; sha256: string }>; instructions?: bigint },
 ): Promise<CheckpointSummary> {
+  let image: PageImage;
+  try {
+    image = await pending;
+  } catch (error) {
+    await writer.abort();
+    throw error;
+  }
   const thread = state.threads[0]!;
   const memSize = chooseMemSize(image.pageAddrs.length, image.stats.zeroPages + image.stats.absentPages);
   const files: OpenFileRecord[] = [];

@@ -1,9 +1,9 @@
 import { GdbProcessError, InterruptedError } from '../errors.js';
 import type { GdbSession } from '../gdb/session.js';
-import { execContinue } from '../mi/commands/index.js';
 import type { StopEvent } from '../mi/index.js';
 import { takeCheckpoint, type CheckpointSettings, type CheckpointSummary } from './checkpoint.js';
 import type { LaunchedTarget } from './launch.js';
+import { resumeTarget } from './resume.js';
 
 /** Wall-clock sampling: a checkpoint every `intervalSeconds` of native execution. */
 export interface IntervalPolicy {
@@ -54,9 +54,8 @@ export async function runIntervalCheckpoints(
     let untilNext = intervalMs;
     while (policy.maxCheckpoints === undefined || outcome.checkpoints.length < policy.maxCheckpoints) {
       if (hooks.signal.aborted) throw new InterruptedError('interrupted; the checkpoints written so far are kept');
-      await execContinue(session);
       const resumed = performance.now();
-      let stop = await runFor(session, untilNext);
+      let stop = (await resumeTarget(target)) ?? (await runFor(session, untilNext));
       if (stop === undefined) stop = await session.interrupt();
       const ran = performance.now() - resumed;
       outcome.nativeSeconds += ran / 1000;

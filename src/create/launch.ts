@@ -39,6 +39,10 @@ export interface LaunchedTarget {
   vdsoRemoved: boolean;
   /** Program counter at the start point. */
   startPc: bigint;
+  /** A `syscall` instruction found in the target, reused by later snapshots while it stays valid. */
+  syscallHint?: bigint;
+  /** Set after a snapshot rewrote the PC: the next resume steps over a breakpoint here (resume.ts). */
+  stepOverAt?: bigint;
 }
 
 function launcherSpec(spec: TargetSpec): string {
@@ -73,6 +77,9 @@ export async function launchTarget(
     await gdbSet(session, 'disable-randomization', native.aslr ? 'off' : 'on');
     await gdbSet(session, 'auto-load', 'off');
     await gdbSet(session, 'debuginfod enabled', 'off');
+    // Snapshots clone the target; the child must stay with gdb, the target stay current.
+    await gdbSet(session, 'follow-fork-mode', 'parent');
+    await gdbSet(session, 'schedule-multiple', 'off');
     await fileExecAndSymbols(session, LAUNCHER);
     await execArguments(session, [specFile]);
     await session.console('catch exec');

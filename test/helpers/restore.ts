@@ -1,0 +1,35 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { lapidary } from './cli.js';
+import { GEM5 } from './gem5.js';
+
+/** The result of restoring one checkpoint with `lapidary simulate` and running it to the end. */
+export interface Restored {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** What the restored program wrote to its stdout in gem5. */
+  programStdout: Buffer;
+  outdir: string;
+}
+
+/** `lapidary simulate --start-checkpoint <cpt> --cpu atomic` into `outdir`, with the test's gem5. */
+export async function restore(checkpoint: string, outdir: string, extra: string[] = []): Promise<Restored> {
+  const run = await lapidary(['simulate', '--start-checkpoint', checkpoint, '--outdir', outdir, ...extra], {
+    env: { ...process.env, GEM5: GEM5 ?? '' },
+    timeoutMs: 900_000,
+  });
+  let programStdout = Buffer.alloc(0);
+  try {
+    programStdout = readFileSync(join(outdir, 'program.stdout'));
+  } catch {
+    // gem5 did not get far enough to create it
+  }
+  return { ...run, programStdout, outdir };
+}
+
+/** The bytes a native run wrote to stdout after a checkpoint: what gem5 must write after restoring it. */
+export function nativeRemainder(nativeStdout: Buffer, checkpointDir: string): Buffer {
+  const manifest = JSON.parse(readFileSync(join(checkpointDir, 'lapidary.json'), 'utf8')) as { stdio: { stdout?: { offset: string } } };
+  return nativeStdout.subarray(Number(manifest.stdio.stdout?.offset ?? 0));
+}
