@@ -2,6 +2,14 @@
 import { installSignalCleanup } from '../gdb/cleanup.js';
 import { run } from './main.js';
 
+// A reader that goes away (lapidary bench list | head) is not an error.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const controller = new AbortController();
 installSignalCleanup({
   onSignal: (signal) => {

@@ -7,6 +7,9 @@ import { inspectCommand } from './commands/inspect.js';
 import { parallelSimulateCommand } from './commands/parallel-simulate.js';
 import { reportCommand } from './commands/report.js';
 import { runsCommand } from './commands/runs.js';
+import { benchCommand } from './commands/bench.js';
+import { configCommand } from './commands/config.js';
+import { configHelp } from './config-help.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render-error.js';
 
@@ -17,7 +20,12 @@ const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
   runsCommand,
   reportCommand,
   inspectCommand,
+  benchCommand,
+  configCommand,
 ] as unknown as ReadonlyArray<CommandSpec<never>>;
+
+/** Thrown by the --config-help middleware to stop parsing once the help is printed. */
+class ConfigHelpShown extends Error {}
 
 /**
  * Run lapidary with `argv` (without node and script) against `io`; resolves to the exit code.
@@ -29,6 +37,14 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     .scriptName('lapidary')
     .usage('$0 <command> [options]\n\nNative runs under gdb/MI -> gem5 v24 SE checkpoints -> sampled simulation.')
     .strict()
+    .option('config-help', { type: 'boolean', describe: 'print every lapidary.yaml key with its meaning' })
+    .middleware((args) => {
+      if (args['config-help']) {
+        io.stdout.write(configHelp());
+        work = Promise.resolve(0);
+        throw new ConfigHelpShown();
+      }
+    }, true)
     .demandCommand(1, 'name a command; see lapidary --help')
     .recommendCommands()
     .exitProcess(false)
@@ -49,6 +65,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     if (printed !== '') io.stdout.write(`${printed}\n`);
     return work === undefined ? 0 : await work;
   } catch (error) {
+    if (error instanceof ConfigHelpShown) return 0;
     const { text, exitCode } = renderError(error);
     io.stderr.write(text);
     return exitCode;

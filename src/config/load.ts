@@ -17,6 +17,7 @@ export interface LapidaryConfig {
   gem5_path?: string;
   gem5_version?: string;
   simulation?: { cpu?: 'atomic' | 'timing' | 'minor' | 'o3'; caches?: string; warmup_insts?: number; detail_insts?: number; jobs?: number; timeout?: number };
+  spec2017?: { install_path: string; workspace?: string; size?: string; label?: string; tune?: 'base' | 'peak' };
 }
 
 /** The first lapidary.yaml in `cwd` or one of its parents, if any. */
@@ -96,7 +97,12 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   }
   const config = data as LapidaryConfig;
   config.file = file;
-  if (config.gem5_path !== undefined && !isAbsolute(config.gem5_path)) config.gem5_path = resolve(dirname(file), config.gem5_path);
+  const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(dirname(file), path));
+  if (config.gem5_path !== undefined) config.gem5_path = absolute(config.gem5_path);
+  if (config.spec2017 !== undefined) {
+    config.spec2017.install_path = absolute(config.spec2017.install_path);
+    if (config.spec2017.workspace !== undefined) config.spec2017.workspace = absolute(config.spec2017.workspace);
+  }
   return config;
 }
 

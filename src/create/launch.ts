@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TargetExitedError, UsageError } from '../errors.js';
+import { MiCommandError, TargetExitedError, UsageError } from '../errors.js';
 import { GdbSession } from '../gdb/session.js';
 import { execArguments, execContinue, execRun, fileExecAndSymbols, gdbSet, insertBreakpoint } from '../mi/commands/index.js';
 import { readMaps } from '../capture/procfs/maps.js';
@@ -56,6 +56,37 @@ async function rspOf(session: GdbSession): Promise<bigint> {
   return BigInt(value.split(' ')[0]!);
 }
 
+/** Continue to the next stop; the program must not end before it. */
+async function continueTo(session: GdbSession, exe: string, where: string): Promise<bigint> {
+  await execContinue(session);
+  const stop = await session.waitForStop();
+  if (stop.exited) throw new TargetExitedError(`${exe} exited (status ${stop.exitCode ?? '?'}) before reaching ${where}`);
+  return stop.frameAddr ?? 0n;
+}
+
+/**
+ * Run from the first instruction to `main`. Stripped programs (most of Debian's) have no `main`
+ * symbol; then the stop is at glibc's `__libc_start_main`, whose first argument is main's
+ * address (glibc csu/libc-start.c), and a breakpoint there finds it.
+ */
+async function runToMain(session: GdbSession, exe: string): Promise<bigint> {
+  try {
+    await insertBreakpoint(session, 'main', { temporary: true });
+    return await continueTo(session, exe, 'main');
+  } catch (error) {
+    if (!(error instanceof MiCommandError)) throw error;
+  }
+  try {
+    await session.send('-break-insert -t -f __libc_start_main');
+  } catch {
+    throw new UsageError(`${exe} has no symbol "main" and does not start through glibc's __libc_start_main`, { hint: 'use --start entry to begin at the first instruction' });
+  }
+  await continueTo(session, exe, '__libc_start_main');
+  const main = BigInt((await session.send('-data-evaluate-expression "(unsigned long)$rdi"')).results.str('value'));
+  await insertBreakpoint(session, `*0x${main.toString(16)}`, { temporary: true });
+  return continueTo(session, exe, 'main');
+}
+
 /**
  * Start the target under gdb/MI without a shell: gdb runs lapidary-exec, which sets up stdio,
  * the working directory and the environment and execs the target; a `catch exec` stops it at
@@ -99,17 +130,7 @@ export async function launchTarget(
       vdsoRemoved = await removeVdsoFromAuxv(session, pid, await rspOf(session), stack.end);
     }
     let startPc = execStop.frameAddr ?? 0n;
-    if (options.start === 'main') {
-      try {
-        await insertBreakpoint(session, 'main', { temporary: true });
-      } catch {
-        throw new UsageError(`${spec.exe} has no symbol "main"`, { hint: 'use --start entry to begin at the first instruction' });
-      }
-      await execContinue(session);
-      const atMain = await session.waitForStop();
-      if (atMain.exited) throw new TargetExitedError(`${spec.exe} exited (status ${atMain.exitCode ?? '?'}) before reaching main`);
-      startPc = atMain.frameAddr ?? startPc;
-    }
+    if (options.start === 'main') startPc = await runToMain(session, spec.exe);
     return { session, pid, registers: await registerNumbers(session), vdsoRemoved, startPc };
   } catch (error) {
     await session.close();

@@ -1,18 +1,20 @@
 import { createReadStream, fstatSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
-import { splitCommandLine, resolveExecutable } from '../../create/argv.js';
+import { resolveExecutable } from '../../create/argv.js';
 import { BreakpointSession } from '../../create/breakpoints.js';
 import type { CheckpointSettings, CheckpointSummary } from '../../create/checkpoint.js';
 import { runIntervalCheckpoints } from '../../create/interval.js';
 import { launchTarget, type LaunchedTarget, type StartPoint, type TargetSpec } from '../../create/launch.js';
 import { GEM5_GLIBC_TUNABLES, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
 import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
+import { loadConfig } from '../../config/load.js';
 import { defineCommand } from '../command.js';
 import { formatBytes } from '../format.js';
 import { println, type CliIo } from '../io.js';
 import { runCheckpointShell } from '../shell.js';
 import { openTargetTerminal } from '../target-terminal.js';
+import { resolveTarget } from '../target.js';
 
 /**
  * Where the target's stdout/stderr go when not redirected: straight to lapidary's own stream
@@ -47,7 +49,11 @@ export const createCommand = defineCommand({
   describe: 'run a program natively under gdb/MI and write gem5 SE checkpoints of it',
   builder: (y) =>
     y
-      .option('cmd', { type: 'string', demandOption: true, describe: 'program and arguments, split like a shell would but never run by one' })
+      .option('cmd', { type: 'string', describe: 'program and arguments, split like a shell would but never run by one' })
+      .option('bench', { type: 'string', describe: 'a built-in workload instead of --cmd (lapidary bench list)' })
+      .option('size', { type: 'string', describe: 'with --bench: small|default for built-in workloads, test|train|refrate|refspeed|ref for SPEC' })
+      .option('invocation', { type: 'number', describe: 'with --bench for SPEC: which of the benchmark\'s invocations to run (1-based)' })
+      .option('config', { alias: 'c', type: 'string', describe: 'lapidary.yaml (default: the first one found upward from here)' })
       .option('interval', { type: 'number', describe: 'checkpoint every this many seconds of native execution (fractions allowed)' })
       .option('breakpoints', { type: 'array', string: true, describe: 'stop at these locations (function, FILE:LINE, *ADDRESS) and open the (py-gdb) shell' })
       .option('commands', { type: 'string', describe: 'with --breakpoints: read shell commands from this file instead of the terminal' })
@@ -61,6 +67,7 @@ export const createCommand = defineCommand({
       .option('bind-now', { type: 'boolean', default: true, describe: 'LD_BIND_NOW=1 (no lazy PLT binding after restore); --no-bind-now to turn off' })
       .option('glibc-tunables', { type: 'boolean', default: true, describe: 'GLIBC_TUNABLES hiding CPU features gem5 lacks and rseq; --no-glibc-tunables to turn off' })
       .option('vdso', { type: 'boolean', default: false, describe: 'keep the vDSO (default: removed from the auxiliary vector)' })
+      .option('snapshot', { type: 'boolean', default: true, describe: 'read memory from a copy-on-write snapshot so the target resumes at once; --no-snapshot reads it while stopped' })
       .option('compression', { type: 'number', default: 1, describe: 'gzip level of the memory image, 1 (fast) to 9 (small)' })
       .option('transcript', { type: 'string', describe: 'record the gdb/MI conversation to this file' })
       .check((args) => {
@@ -82,7 +89,9 @@ export const createCommand = defineCommand({
     if ((await listCheckpoints(directory)).length > 0) {
       throw new UsageError(`${directory} already holds checkpoints`, { hint: 'choose an empty --directory; lapidary never overwrites checkpoints' });
     }
-    const argv = splitCommandLine(args.cmd);
+    const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+    const resolved = await resolveTarget(args, directory, io.cwd, config);
+    const argv = resolved.argv;
     const native: NativeEnvironment = {
       aslr: args.aslr,
       bindNow: args['bind-now'],
@@ -93,19 +102,20 @@ export const createCommand = defineCommand({
     // An interactive session shows the program's output through a pseudo-terminal of its own.
     const terminal = interactive && args.stdout === undefined ? openTargetTerminal(io.stdout) : undefined;
     const spec: TargetSpec = {
-      exe: resolveExecutable(argv[0]!, io.cwd, io.env.PATH),
+      exe: resolveExecutable(argv[0]!, resolved.cwd, io.env.PATH),
       argv,
-      env: targetEnvironment(io.env, native, io.cwd),
-      cwd: io.cwd,
-      stdin: args.stdin === undefined ? '/dev/null' : resolve(io.cwd, args.stdin),
-      stdout: args.stdout !== undefined ? resolve(io.cwd, args.stdout) : terminal?.path ?? passthrough(1, io, 'stdout'),
-      stderr: args.stderr !== undefined ? resolve(io.cwd, args.stderr) : terminal?.path ?? passthrough(2, io, 'stderr'),
+      env: targetEnvironment({ ...io.env, ...resolved.env }, native, resolved.cwd),
+      cwd: resolved.cwd,
+      stdin: args.stdin !== undefined ? resolve(io.cwd, args.stdin) : resolved.stdin ?? '/dev/null',
+      stdout: args.stdout !== undefined ? resolve(io.cwd, args.stdout) : resolved.stdout ?? terminal?.path ?? passthrough(1, io, 'stdout'),
+      stderr: args.stderr !== undefined ? resolve(io.cwd, args.stderr) : resolved.stderr !== undefined ? `append:${resolved.stderr}` : terminal?.path ?? passthrough(2, io, 'stderr'),
     };
     const start: StartPoint = args.breakpoints !== undefined ? 'entry' : args.start;
     const settings: CheckpointSettings = {
       directory,
       spec,
       compressionLevel: args.compression,
+      snapshot: args.snapshot,
       options: {
         nativeEnvironment: { ...native, effectiveGlibcTunables: spec.env.find((e) => e.startsWith('GLIBC_TUNABLES='))?.slice(15) ?? null },
         policy: args.breakpoints !== undefined
@@ -113,6 +123,8 @@ export const createCommand = defineCommand({
           : { kind: 'interval', intervalSeconds: args.interval, maxCheckpoints: args['max-checkpoints'] ?? null },
         start,
         compressionLevel: args.compression,
+        snapshot: args.snapshot,
+        target: resolved.label,
       },
     };
     let target: LaunchedTarget | undefined;
@@ -130,6 +142,7 @@ export const createCommand = defineCommand({
         println(io.stderr, `lapidary: ${session.count} checkpoint(s) in ${directory}`);
         return 0;
       }
+      const shownNotes = new Set<string>();
       const outcome = await runIntervalCheckpoints(
         target,
         settings,
@@ -138,7 +151,11 @@ export const createCommand = defineCommand({
           signal: io.signal,
           onCheckpoint: (summary, elapsed) => {
             println(io.stderr, progressLine(summary, elapsed));
-            for (const note of summary.notes) println(io.stderr, `  note: ${note}`);
+            // notes that repeat at every checkpoint (a closed pipe, say) are shown once
+            for (const note of summary.notes.filter((n) => !shownNotes.has(n))) {
+              shownNotes.add(note);
+              println(io.stderr, `  note: ${note}`);
+            }
           },
         },
       );
