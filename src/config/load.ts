@@ -46,17 +46,16 @@ function nodeAt(root: Node | null, pointer: string): Node | null {
   return node;
 }
 
-function describe(error: ErrorObject): { field: string; expected: string } {
-  const field = error.instancePath === '' ? '(top level)' : error.instancePath.slice(1).replace(/\//g, '.');
+/** What the schema wanted, in words, for one ajv error. */
+function expectation(error: ErrorObject): string {
+  const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
-    case 'additionalProperties': {
-      const extra = (error.params as { additionalProperty: string }).additionalProperty;
-      return { field: field === '(top level)' ? extra : `${field}.${extra}`, expected: 'no such key (unknown); see lapidary --config-help' };
-    }
-    case 'enum':
-      return { field, expected: `one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` };
-    default:
-      return { field, expected: error.message ?? error.keyword };
+    case 'type': return `a value of type ${String(params.type)}`;
+    case 'enum': return `one of ${(params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'minimum': return `a number >= ${String(params.limit)}`;
+    case 'exclusiveMinimum': return `a number > ${String(params.limit)}`;
+    case 'required': return `the key ${String(params.missingProperty)}`;
+    default: return error.message ?? error.keyword;
   }
 }
 
@@ -85,15 +84,17 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   const check = validate();
   if (!check(data)) {
     const error = check.errors![0]!;
-    const { field, expected } = describe(error);
-    const node = nodeAt(doc.contents, error.keyword === 'additionalProperties'
-      ? `${error.instancePath}/${(error.params as { additionalProperty: string }).additionalProperty}`
-      : error.instancePath);
+    const unknown = error.keyword === 'additionalProperties' ? (error.params as { additionalProperty: string }).additionalProperty : undefined;
+    const pointer = unknown === undefined ? error.instancePath : `${error.instancePath}/${unknown}`;
+    const node = nodeAt(doc.contents, pointer);
     const line = node?.range ? lineCounter.linePos(node.range[0]).line : 1;
-    const found = error.keyword === 'additionalProperties' ? 'an unknown key' : JSON.stringify(nodeValue(data, error.instancePath));
-    throw new ConfigError(`${file}:${line}: ${field}: found ${found}, expected ${expected}`, {
-      hint: 'lapidary --config-help prints every key with its meaning',
-    });
+    const field = pointer === '' ? '(top level)' : pointer.slice(1).replace(/\//g, '.');
+    const problem = unknown !== undefined
+      ? 'unknown key'
+      : error.keyword === 'required'
+        ? `missing ${expectation(error)}`
+        : `found ${JSON.stringify(nodeValue(data, error.instancePath))}, expected ${expectation(error)}`;
+    throw new ConfigError(`${file}:${line}: ${field}: ${problem}`, { hint: 'lapidary --config-help prints every key with its meaning' });
   }
   const config = data as LapidaryConfig;
   config.file = file;

@@ -5,7 +5,7 @@ export type WorkloadSize = 'small' | 'default';
 
 /** What to run for a catalog workload, relative to its working directory. */
 export interface WorkloadInvocation {
-  /** argv; argv[0] is looked up in PATH like --cmd. */
+  /** argv; argv[0] is the Debian program's absolute path, so no other installation in PATH is picked. */
   argv: string[];
   /** File (in the working directory) to feed on stdin. */
   stdin?: string;
@@ -23,7 +23,8 @@ export interface Workload {
 }
 
 const CORPUS_BYTES: Record<WorkloadSize, number> = { small: 192 * 1024, default: 3 * 1024 * 1024 };
-const text = (size: WorkloadSize): Record<string, string> => ({ 'corpus.txt': corpus(CORPUS_BYTES[size]) });
+/** The corpus, `scale` times the size's bytes (fast programs get more input to run as long as the others). */
+const text = (size: WorkloadSize, scale = 1): Record<string, string> => ({ 'corpus.txt': corpus(CORPUS_BYTES[size] * scale) });
 
 const PERL_WORDFREQ = `use strict; use warnings;
 my %count; my $lines = 0;
@@ -63,19 +64,19 @@ SELECT a.k, count(*) FROM t a JOIN t b ON a.k = b.k AND a.id < b.id WHERE a.id %
  */
 export const CATALOG: readonly Workload[] = [
   { name: 'xz', debianPackage: 'xz-utils', description: 'LZMA2 compression (xz -6) of a text corpus',
-    invocation: (size) => ({ argv: ['xz', '-6', '-c', 'corpus.txt'], files: text(size) }) },
+    invocation: (size) => ({ argv: ['/usr/bin/xz', '-6', '-c', 'corpus.txt'], files: text(size) }) },
   { name: 'bzip2', debianPackage: 'bzip2', description: 'Burrows-Wheeler compression (bzip2 -9) of a text corpus',
-    invocation: (size) => ({ argv: ['bzip2', '-9', '-c', 'corpus.txt'], files: text(size) }) },
+    invocation: (size) => ({ argv: ['/usr/bin/bzip2', '-9', '-c', 'corpus.txt'], files: text(size, 5) }) },
   { name: 'gzip', debianPackage: 'gzip', description: 'DEFLATE compression (gzip -9) of a text corpus',
-    invocation: (size) => ({ argv: ['gzip', '-9', '-c', 'corpus.txt'], files: text(size) }) },
-  { name: 'zstd', debianPackage: 'zstd', description: 'Zstandard compression (zstd -12, one thread) of a text corpus',
-    invocation: (size) => ({ argv: ['zstd', '-12', '-T1', '-q', '-c', 'corpus.txt'], files: text(size) }) },
+    invocation: (size) => ({ argv: ['/usr/bin/gzip', '-9', '-c', 'corpus.txt'], files: text(size) }) },
+  { name: 'zstd', debianPackage: 'zstd', description: 'Zstandard compression (zstd -12 --single-thread --no-asyncio) of a text corpus',
+    invocation: (size) => ({ argv: ['/usr/bin/zstd', '-12', '--single-thread', '--no-asyncio', '-q', '-c', 'corpus.txt'], files: text(size) }) },
   { name: 'perl', debianPackage: 'perl-base', description: 'word frequencies of a text corpus in a Perl script',
-    invocation: (size) => ({ argv: ['perl', 'wordfreq.pl', 'corpus.txt'], files: { ...text(size), 'wordfreq.pl': PERL_WORDFREQ } }) },
+    invocation: (size) => ({ argv: ['/usr/bin/perl', 'wordfreq.pl', 'corpus.txt'], files: { ...text(size, 5), 'wordfreq.pl': PERL_WORDFREQ } }) },
   { name: 'python3', debianPackage: 'python3', description: 'word and bigram counts, JSON and hashing in a Python script',
-    invocation: (size) => ({ argv: ['python3', 'analysis.py', 'corpus.txt'], files: { ...text(size), 'analysis.py': PYTHON_ANALYSIS } }) },
+    invocation: (size) => ({ argv: ['/usr/bin/python3', 'analysis.py', 'corpus.txt'], files: { ...text(size), 'analysis.py': PYTHON_ANALYSIS } }) },
   { name: 'sqlite3', debianPackage: 'sqlite3', description: 'an in-memory SQLite database: bulk insert, index, group-by and join queries',
-    invocation: (size) => ({ argv: ['sqlite3', ':memory:'], stdin: 'queries.sql', files: { 'queries.sql': sqliteScript(size) } }) },
+    invocation: (size) => ({ argv: ['/usr/bin/sqlite3', ':memory:'], stdin: 'queries.sql', files: { 'queries.sql': sqliteScript(size) } }) },
 ];
 
 /** The catalog workload of that name, if any. */
