@@ -1,9 +1,9 @@
-import { open, readdir, readFile, readlink } from 'node:fs/promises';
 import { UnsupportedTargetError } from '../errors.js';
 import type { GdbSession } from '../gdb/session.js';
 import { listRegisterNames, listRegisterValues } from '../mi/commands/index.js';
 import type { Diagnostic, MemoryRegion, ProcessState } from '../process/types.js';
 import { findElfSymbol } from './elf-symbols.js';
+import type { ProcAccess } from './proc-access.js';
 import { classifyDescriptors } from './fds.js';
 import { capturePages, readPages, type PageImage } from './memory.js';
 import { readFileDescriptors } from './procfs/fdinfo.js';
@@ -36,7 +36,7 @@ export async function registerNumbers(session: GdbSession): Promise<Map<string, 
  * `__curbrk` of its own, so gdb's symbol lookup cannot be trusted) and read from /proc/PID/mem.
  * Without it, the end of [heap] (or the heap start when there is no heap yet) is used and noted.
  */
-async function currentBrk(pid: number, regions: readonly MemoryRegion[], startBrk: bigint, notes: Diagnostic[]): Promise<bigint> {
+async function currentBrk(proc: ProcAccess, pid: number, regions: readonly MemoryRegion[], startBrk: bigint, notes: Diagnostic[]): Promise<bigint> {
   const objects = [...new Set(regions.filter((r) => r.kind === 'file' && !r.deleted).map((r) => r.path!))]
     .filter((path) => !/\/ld-linux[^/]*\.so/.test(path));
   for (const path of objects) {
@@ -44,10 +44,10 @@ async function currentBrk(pid: number, regions: readonly MemoryRegion[], startBr
     if (symbol === undefined) continue;
     const first = regions.find((r) => r.path === path)!;
     const address = symbol.value - symbol.lowestLoad + first.start - (first.offset & ~0xfffn);
-    const mem = await open(`/proc/${pid}/mem`, 'r');
+    const mem = await proc.openReader(`/proc/${pid}/mem`);
     try {
       const bytes = Buffer.alloc(8);
-      const { bytesRead } = await mem.read(bytes, 0, 8, Number(address));
+      const bytesRead = await mem.read(bytes, 0, 8, Number(address));
       const value = bytes.readBigUInt64LE(0);
       if (bytesRead === 8 && value >= startBrk) return value;
     } finally {
@@ -102,11 +102,12 @@ function mergeImages(a: PageImage, b: PageImage): PageImage {
  */
 export async function captureProcess(
   session: GdbSession,
+  proc: ProcAccess,
   pid: number,
   numbers: ReadonlyMap<string, number>,
   options: { snapshot?: boolean; syscallHint?: bigint } = {},
 ): Promise<Capture> {
-  const tids = await readdir(`/proc/${pid}/task`);
+  const tids = await proc.readdir(`/proc/${pid}/task`);
   if (tids.length !== 1) {
     throw new UnsupportedTargetError(`the target (pid ${pid}) has ${tids.length} threads; lapidary checkpoints single-threaded programs only`, {
       hint: 'gem5 SE restores one thread per checkpoint; run the program single-threaded (e.g. OMP_NUM_THREADS=1) or checkpoint before it starts threads',
@@ -121,13 +122,13 @@ export async function captureProcess(
     notes.push({ severity: 'info', message: `stopped inside system call ${thread.restartedSyscall.number}; it restarts after restore, as it would natively` });
   }
   const [regions, stat, stackLimit, rawFds, cwd, exe, cmdline] = await Promise.all([
-    readMaps(pid),
-    readStat(pid),
-    readStackLimit(pid),
-    readFileDescriptors(pid),
-    readlink(`/proc/${pid}/cwd`),
-    readlink(`/proc/${pid}/exe`),
-    readFile(`/proc/${pid}/cmdline`),
+    readMaps(proc, pid),
+    readStat(proc, pid),
+    readStackLimit(proc, pid),
+    readFileDescriptors(proc, pid),
+    proc.readlink(`/proc/${pid}/cwd`),
+    proc.readlink(`/proc/${pid}/exe`),
+    proc.readFile(`/proc/${pid}/cmdline`),
   ]);
   const stackRegion = regions.find((r) => r.kind === 'stack');
   if (stackRegion === undefined) throw new UnsupportedTargetError(`the target (pid ${pid}) has no [stack] mapping`);
@@ -138,25 +139,25 @@ export async function captureProcess(
     cwd,
     threads: [thread],
     regions,
-    brk: { start: stat.startBrk, current: await currentBrk(pid, regions, stat.startBrk, notes) },
+    brk: { start: stat.startBrk, current: await currentBrk(proc, pid, regions, stat.startBrk, notes) },
     stack: { start: stackRegion.start, end: stackRegion.end, maxSize: stackLimit ?? DEFAULT_MAX_STACK },
     fds: classifyDescriptors(rawFds),
     notes,
   };
   const readable = regions.filter((r) => r.kind !== 'vvar' && r.kind !== 'vsyscall');
-  const syscallAt = options.snapshot ? await findSyscallInstruction(pid, regions, options.syscallHint) : undefined;
+  const syscallAt = options.snapshot ? await findSyscallInstruction(proc, pid, regions, options.syscallHint) : undefined;
   const snapshot = syscallAt === undefined ? undefined : await forkSnapshot(session, thread, syscallAt);
   if (snapshot === undefined) {
     if (options.snapshot) notes.push({ severity: 'info', message: 'no copy-on-write snapshot (no syscall instruction found, or clone failed); memory was read while the target was stopped' });
-    return { state, image: Promise.resolve(await capturePages(pid, readable, notes)), snapshot: false };
+    return { state, image: Promise.resolve(await capturePages(proc, pid, readable, notes)), snapshot: false };
   }
-  const vmFlags = await readVmFlags(pid);
+  const vmFlags = await readVmFlags(proc, pid);
   const notInherited = (r: MemoryRegion) => (vmFlags.get(r.start) ?? []).some((f) => f === 'dc' || f === 'wf');
-  const fromTarget = await capturePages(pid, readable.filter(notInherited), notes);
-  const cleanPages = await readPages(pid, await breakpointPages(session));
+  const fromTarget = await capturePages(proc, pid, readable.filter(notInherited), notes);
+  const cleanPages = await readPages(proc, pid, await breakpointPages(session));
   const image = (async () => {
     try {
-      const fromChild = await capturePages(snapshot.pid, readable.filter((r) => !notInherited(r)), notes);
+      const fromChild = await capturePages(proc, snapshot.pid, readable.filter((r) => !notInherited(r)), notes);
       fromChild.pageAddrs.forEach((addr, i) => {
         const clean = cleanPages.get(addr);
         if (clean !== undefined) fromChild.pages[i] = clean;

@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import type { ProcAccess, RandomReader } from './proc-access.js';
 import { PAGE_SIZE, type Diagnostic, type MemoryRegion } from '../process/types.js';
 
 /** Largest single read from /proc/PID/mem, bytes. Big reads amortise the syscall cost. */
@@ -28,10 +28,10 @@ export interface PageImage {
  * Which pages of an anonymous private region the process ever touched (present or swapped).
  * Untouched anonymous pages are zero, so they need not be read at all.
  */
-async function touchedPages(pagemap: FileHandle, region: MemoryRegion): Promise<boolean[]> {
+async function touchedPages(pagemap: RandomReader, region: MemoryRegion): Promise<boolean[]> {
   const count = Number((region.end - region.start) / PAGE);
   const bytes = Buffer.allocUnsafe(count * 8);
-  const { bytesRead } = await pagemap.read(bytes, 0, bytes.length, Number((region.start / PAGE) * 8n));
+  const bytesRead = await pagemap.read(bytes, 0, bytes.length, Number((region.start / PAGE) * 8n));
   const touched = new Array<boolean>(count);
   for (let i = 0; i < count; i++) {
     const entry = i * 8 + 8 <= bytesRead ? bytes.readBigUInt64LE(i * 8) : PM_PRESENT;
@@ -61,10 +61,10 @@ function runs(wanted: boolean[]): Array<[number, number]> {
  * by gem5 if ever touched. Pages the kernel refuses to read (EIO: a file mapping past the end of
  * its file) are left out and reported in `notes`.
  */
-export async function capturePages(pid: number, regions: readonly MemoryRegion[], notes: Diagnostic[]): Promise<PageImage> {
+export async function capturePages(proc: ProcAccess, pid: number, regions: readonly MemoryRegion[], notes: Diagnostic[]): Promise<PageImage> {
   const image: PageImage = { pageAddrs: [], pages: [], stats: { regions: 0, bytesScanned: 0, zeroPages: 0, absentPages: 0 } };
-  const mem = await open(`/proc/${pid}/mem`, 'r');
-  const pagemap = await open(`/proc/${pid}/pagemap`, 'r');
+  const mem = await proc.openReader(`/proc/${pid}/mem`);
+  const pagemap = await proc.openReader(`/proc/${pid}/pagemap`);
   try {
     for (const region of regions) {
       if (!region.prot.read) continue;
@@ -84,11 +84,11 @@ export async function capturePages(pid: number, regions: readonly MemoryRegion[]
   return image;
 }
 
-async function readRun(mem: FileHandle, start: bigint, count: number, image: PageImage, notes: Diagnostic[]): Promise<void> {
+async function readRun(mem: RandomReader, start: bigint, count: number, image: PageImage, notes: Diagnostic[]): Promise<void> {
   const buffer = Buffer.allocUnsafe(count * PAGE_SIZE);
   let filled = 0;
   try {
-    filled = (await mem.read(buffer, 0, buffer.length, Number(start))).bytesRead;
+    filled = await mem.read(buffer, 0, buffer.length, Number(start));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EIO') throw error;
   }
@@ -110,14 +110,14 @@ async function readRun(mem: FileHandle, start: bigint, count: number, image: Pag
 }
 
 /** Read whole pages (4096 bytes at each page address) of a stopped process; unreadable ones are left out. */
-export async function readPages(pid: number, pageAddrs: readonly bigint[]): Promise<Map<bigint, Buffer>> {
+export async function readPages(proc: ProcAccess, pid: number, pageAddrs: readonly bigint[]): Promise<Map<bigint, Buffer>> {
   const pages = new Map<bigint, Buffer>();
   if (pageAddrs.length === 0) return pages;
-  const mem = await open(`/proc/${pid}/mem`, 'r');
+  const mem = await proc.openReader(`/proc/${pid}/mem`);
   try {
     for (const addr of pageAddrs) {
       const page = Buffer.alloc(PAGE_SIZE);
-      const { bytesRead } = await mem.read(page, 0, PAGE_SIZE, Number(addr)).catch(() => ({ bytesRead: 0 }));
+      const bytesRead = await mem.read(page, 0, PAGE_SIZE, Number(addr)).catch(() => 0);
       if (bytesRead === PAGE_SIZE) pages.set(addr, page);
     }
   } finally {

@@ -1,4 +1,4 @@
-import { open } from 'node:fs/promises';
+import type { ProcAccess } from './proc-access.js';
 import type { GdbSession } from '../gdb/session.js';
 import type { MemoryRegion, ThreadState } from '../process/types.js';
 
@@ -26,18 +26,18 @@ export interface Snapshot {
  * Find a `syscall` instruction in an executable mapping (any 0f 05 will do: RIP is only pointed
  * at it). `hint`, a previous answer, is checked first.
  */
-export async function findSyscallInstruction(pid: number, regions: readonly MemoryRegion[], hint?: bigint): Promise<bigint | undefined> {
-  const mem = await open(`/proc/${pid}/mem`, 'r');
+export async function findSyscallInstruction(proc: ProcAccess, pid: number, regions: readonly MemoryRegion[], hint?: bigint): Promise<bigint | undefined> {
+  const mem = await proc.openReader(`/proc/${pid}/mem`);
   try {
     if (hint !== undefined && regions.some((r) => r.prot.exec && hint >= r.start && hint + 2n <= r.end)) {
       const bytes = Buffer.alloc(2);
-      const { bytesRead } = await mem.read(bytes, 0, 2, Number(hint)).catch(() => ({ bytesRead: 0 }));
+      const bytesRead = await mem.read(bytes, 0, 2, Number(hint)).catch(() => 0);
       if (bytesRead === 2 && bytes.equals(SYSCALL_BYTES)) return hint;
     }
     for (const region of regions.filter((r) => r.prot.exec && r.prot.read && r.kind === 'file')) {
       const length = Number(region.end - region.start);
       const bytes = Buffer.alloc(length);
-      const { bytesRead } = await mem.read(bytes, 0, length, Number(region.start)).catch(() => ({ bytesRead: 0 }));
+      const bytesRead = await mem.read(bytes, 0, length, Number(region.start)).catch(() => 0);
       const at = bytes.subarray(0, bytesRead).indexOf(SYSCALL_BYTES);
       if (at >= 0) return region.start + BigInt(at);
     }

@@ -69,7 +69,7 @@ export async function takeCheckpoint(
   extra: { instructions?: bigint } = {},
 ): Promise<{ pauseMs: number; written: Promise<CheckpointSummary> }> {
   const started = performance.now();
-  const capture = await captureProcess(target.session, target.pid, target.registers, {
+  const capture = await captureProcess(target.session, target.proc, target.pid, target.registers, {
     snapshot: settings.snapshot ?? true,
     ...(target.syscallHint !== undefined ? { syscallHint: target.syscallHint } : {}),
   });

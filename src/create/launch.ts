@@ -6,6 +6,7 @@ import { MiCommandError, TargetExitedError, UsageError } from '../errors.js';
 import { GdbSession } from '../gdb/session.js';
 import { execArguments, execContinue, execRun, fileExecAndSymbols, gdbSet, insertBreakpoint } from '../mi/commands/index.js';
 import { readMaps } from '../capture/procfs/maps.js';
+import { LOCAL_PROC, type ProcAccess } from '../capture/proc-access.js';
 import { registerNumbers } from '../capture/capture.js';
 import type { NativeEnvironment } from './native-env.js';
 import { removeVdsoFromAuxv } from './vdso.js';
@@ -33,6 +34,8 @@ export type StartPoint = 'main' | 'entry';
 /** A target under gdb, stopped at its start point. */
 export interface LaunchedTarget {
   session: GdbSession;
+  /** Where the target's /proc and memory are read (this machine, or a VM's agent). */
+  proc: ProcAccess;
   pid: number;
   /** gdb register numbers of the registers capture reads. */
   registers: Map<string, number>;
@@ -125,13 +128,13 @@ export async function launchTarget(
     await session.send('-break-delete');
     let vdsoRemoved = false;
     if (native.removeVdso) {
-      const stack = (await readMaps(pid)).find((r) => r.kind === 'stack');
+      const stack = (await readMaps(LOCAL_PROC, pid)).find((r) => r.kind === 'stack');
       if (stack === undefined) throw new TargetExitedError(`${spec.exe} has no [stack] at its first instruction`);
-      vdsoRemoved = await removeVdsoFromAuxv(session, pid, await rspOf(session), stack.end);
+      vdsoRemoved = await removeVdsoFromAuxv(session, LOCAL_PROC, pid, await rspOf(session), stack.end);
     }
     let startPc = execStop.frameAddr ?? 0n;
     if (options.start === 'main') startPc = await runToMain(session, spec.exe);
-    return { session, pid, registers: await registerNumbers(session), vdsoRemoved, startPc };
+    return { session, proc: LOCAL_PROC, pid, registers: await registerNumbers(session), vdsoRemoved, startPc };
   } catch (error) {
     await session.close();
     throw error;

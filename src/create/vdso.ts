@@ -1,7 +1,7 @@
-import { open } from 'node:fs/promises';
 import { TargetExitedError } from '../errors.js';
 import type { GdbSession } from '../gdb/session.js';
 import { AT_IGNORE, AT_NULL, AT_SYSINFO_EHDR } from '../capture/procfs/auxv.js';
+import type { ProcAccess } from '../capture/proc-access.js';
 
 /** How far above the initial stack pointer the auxiliary vector may lie, bytes (argv+envp pointers). */
 const MAX_VECTOR_BYTES = 1024 * 1024;
@@ -29,10 +29,10 @@ export function findSysinfoEntry(stack: Buffer, rsp: bigint): bigint | undefined
  * gettimeofday, time and getcpu, which gem5 SE emulates. No patched glibc needed.
  * @returns whether an entry was removed.
  */
-export async function removeVdsoFromAuxv(session: GdbSession, pid: number, rsp: bigint, stackEnd: bigint): Promise<boolean> {
+export async function removeVdsoFromAuxv(session: GdbSession, proc: ProcAccess, pid: number, rsp: bigint, stackEnd: bigint): Promise<boolean> {
   const length = Number(stackEnd - rsp < BigInt(MAX_VECTOR_BYTES) ? stackEnd - rsp : BigInt(MAX_VECTOR_BYTES));
   const stack = Buffer.alloc(length);
-  const mem = await open(`/proc/${pid}/mem`, 'r').catch(() => {
+  const mem = await proc.openReader(`/proc/${pid}/mem`).catch(() => {
     throw new TargetExitedError(`cannot open /proc/${pid}/mem to edit the auxiliary vector`);
   });
   try {

@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 
 /** Auxiliary vector entry types used by lapidary (linux/include/uapi/linux/auxvec.h). */
 export const AT_NULL = 0n;
@@ -15,8 +14,4 @@ export function parseAuxv(bytes: Uint8Array): Array<[type: bigint, value: bigint
     entries.push([type, view.getBigUint64(at + 8, true)]);
   }
   return entries;
-}
-
-export async function readAuxv(pid: number): Promise<Array<[bigint, bigint]>> {
-  return parseAuxv(await readFile(`/proc/${pid}/auxv`));
 }

@@ -1,4 +1,4 @@
-import { readFile, readdir, readlink, stat } from 'node:fs/promises';
+import type { ProcAccess } from '../proc-access.js';
 import type { FileDescriptor } from '../../process/types.js';
 
 /** O_CLOEXEC as the kernel reports it in fdinfo `flags` (asm-generic/fcntl.h: 02000000). */
@@ -22,26 +22,24 @@ export type RawFileDescriptor = Omit<FileDescriptor, 'disposition' | 'reason'>;
  * List the open file descriptors of PID with target, flags, offset and file type.
  * Descriptors that close while being read are skipped.
  */
-export async function readFileDescriptors(pid: number): Promise<RawFileDescriptor[]> {
-  const names = await readdir(`/proc/${pid}/fd`);
+export async function readFileDescriptors(proc: ProcAccess, pid: number): Promise<RawFileDescriptor[]> {
+  const names = await proc.readdir(`/proc/${pid}/fd`);
   const fds: RawFileDescriptor[] = [];
   for (const name of names.map(Number).sort((a, b) => a - b)) {
     try {
-      const [target, info, st] = await Promise.all([
-        readlink(`/proc/${pid}/fd/${name}`),
-        readFile(`/proc/${pid}/fdinfo/${name}`, 'utf8'),
-        stat(`/proc/${pid}/fd/${name}`).catch(() => undefined),
+      const [target, info, kind] = await Promise.all([
+        proc.readlink(`/proc/${pid}/fd/${name}`),
+        proc.readFile(`/proc/${pid}/fdinfo/${name}`),
+        proc.kind(`/proc/${pid}/fd/${name}`),
       ]);
-      const { offset, flags } = parseFdinfo(info);
+      const { offset, flags } = parseFdinfo(info.toString('utf8'));
       fds.push({
         fd: name,
         target,
         flags: flags & ~O_CLOEXEC,
         offset,
         closeOnExec: (flags & O_CLOEXEC) !== 0,
-        type: st === undefined ? 'other'
-          : st.isFile() ? 'file' : st.isCharacterDevice() ? 'chardev' : st.isBlockDevice() ? 'blockdev'
-          : st.isDirectory() ? 'directory' : st.isFIFO() ? 'fifo' : st.isSocket() ? 'socket' : 'other',
+        type: kind ?? 'other',
       });
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import type { ProcAccess } from '../proc-access.js';
 
 /**
  * The soft RLIMIT_STACK from /proc/PID/limits (proc(5), "/proc/pid/limits"), in bytes;
@@ -10,6 +10,6 @@ export function parseStackLimit(text: string): bigint | undefined {
   return m[1] === 'unlimited' ? undefined : BigInt(m[1]!);
 }
 
-export async function readStackLimit(pid: number): Promise<bigint | undefined> {
-  return parseStackLimit(await readFile(`/proc/${pid}/limits`, 'utf8'));
+export async function readStackLimit(proc: ProcAccess, pid: number): Promise<bigint | undefined> {
+  return parseStackLimit((await proc.readFile(`/proc/${pid}/limits`)).toString('utf8'));
 }

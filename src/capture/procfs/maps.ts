@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import type { ProcAccess } from '../proc-access.js';
 import { UnsupportedTargetError } from '../../errors.js';
 import type { MemoryRegion, RegionKind } from '../../process/types.js';
 
@@ -48,6 +48,6 @@ function regionKind(path: string): RegionKind {
 }
 
 /** Read and parse /proc/PID/maps. */
-export async function readMaps(pid: number): Promise<MemoryRegion[]> {
-  return parseMaps(await readFile(`/proc/${pid}/maps`, 'utf8'));
+export async function readMaps(proc: ProcAccess, pid: number): Promise<MemoryRegion[]> {
+  return parseMaps((await proc.readFile(`/proc/${pid}/maps`)).toString('utf8'));
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import type { ProcAccess } from '../proc-access.js';
 
 /**
  * The VmFlags of each mapping in /proc/PID/smaps (proc(5), "/proc/pid/smaps"), keyed by the
@@ -19,6 +19,6 @@ export function parseVmFlags(text: string): Map<bigint, string[]> {
   return flags;
 }
 
-export async function readVmFlags(pid: number): Promise<Map<bigint, string[]>> {
-  return parseVmFlags(await readFile(`/proc/${pid}/smaps`, 'utf8'));
+export async function readVmFlags(proc: ProcAccess, pid: number): Promise<Map<bigint, string[]>> {
+  return parseVmFlags((await proc.readFile(`/proc/${pid}/smaps`)).toString('utf8'));
 }

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import type { ProcAccess } from '../proc-access.js';
 
 /**
  * The fields of /proc/PID/stat lapidary needs (proc(5), "/proc/pid/stat"; fields numbered from 1).
@@ -26,6 +26,6 @@ export function parseStat(text: string): ProcStat {
   return { state: field(3), numThreads: Number(field(20)), startBrk: BigInt(field(47)) };
 }
 
-export async function readStat(pid: number): Promise<ProcStat> {
-  return parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+export async function readStat(proc: ProcAccess, pid: number): Promise<ProcStat> {
+  return parseStat((await proc.readFile(`/proc/${pid}/stat`)).toString('utf8'));
 }
