@@ -62,6 +62,7 @@ describe('the (py-gdb) shell of breakpoint mode', () => {
     await term.type('checkpoint');
     await term.type('gdb info registers rip');
     await term.type('help');
+    await term.type('\x1b[A'); // up arrow: readline history recalls `help`
     await term.type('continue');
     await term.type('checkpoint');
     term.write('\x04');
@@ -69,7 +70,7 @@ describe('the (py-gdb) shell of breakpoint mode', () => {
     const screen = term.screen;
     expect(screen).toMatch(/checkpoint 1 written to .*\/tty\/cpt\.1 \(\d+ pages/);
     expect(screen).toMatch(/rip\s+0x[0-9a-f]+\s+0x[0-9a-f]+ <main\+\d+>/);
-    expect(screen).toMatch(/exit, quit\s+end the session/);
+    expect(screen.match(/exit, quit\s+end the session/g)).toHaveLength(2);
     expect(screen).toMatch(/breakpoint \d+ hit in step_done/);
     expect(screen).toMatch(/checkpoint 2 written to .*\/tty\/cpt\.2/);
     expect(screen).toMatch(/2 checkpoint\(s\) in/);
