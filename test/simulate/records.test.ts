@@ -1,0 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runIdentity } from '../../src/simulate/identity.js';
+import { RunStore } from '../../src/simulate/records.js';
+import type { RunTask } from '../../src/simulate/run-types.js';
+
+const work = mkdtempSync(join(tmpdir(), 'lapidary-records-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function task(checkpoint: string, identity = 'id-1'): RunTask {
+  return {
+    id: `o3-${checkpoint}`, name: 'o3', checkpoint, identity,
+    invocation: {
+      gem5: '/bin/true', outdir: join(work, 'runs', checkpoint), checkpoint: join(work, checkpoint), exe: '/bin/true', cwd: work,
+      memSize: 536870912n, cpu: 'o3', caches: '', stdin: '/dev/null', stdout: 'out', stderr: 'err', redirects: [],
+    },
+  };
+}
+
+describe('run records', () => {
+  it('keep a run through its statuses, with its cause and measurement, across reopening', () => {
+    const store = new RunStore(work);
+    store.create(task('cpt.10'), 'local', { cpu: 'o3' });
+    store.create(task('cpt.2'), 'local', { cpu: 'o3' });
+    store.update('o3-cpt.2', { status: 'Running', startedAt: '2026-01-01T00:00:00.000Z', pid: 4242 });
+    store.update('o3-cpt.2', { status: 'Finished', endedAt: '2026-01-01T00:01:00.000Z', exitCause: 'lapidary detailed region done' }, { cpi: 1.25, cycles: 125, instructions: 100 });
+    store.update('o3-cpt.10', { status: 'Failed', failureKind: 'fatal', failureDetail: 'fatal: something' });
+    store.close();
+    const again = new RunStore(work);
+    const all = again.list();
+    expect(all.map((r) => r.id)).toEqual(['o3-cpt.2', 'o3-cpt.10']); // numeric checkpoint order
+    expect(all[0]).toMatchObject({ status: 'Finished', pid: 4242, exitCause: 'lapidary detailed region done', measurement: { cpi: 1.25 }, params: { cpu: 'o3' } });
+    expect(again.list({ status: 'Failed' }).map((r) => r.failureDetail)).toEqual(['fatal: something']);
+    again.close();
+  });
+
+  it('cache file hashes by path, size and modification time', () => {
+    const store = new RunStore(work);
+    store.rememberHash('/x', 10, 1000, 'abc');
+    expect(store.cachedHash('/x', 10, 1000)).toBe('abc');
+    expect(store.cachedHash('/x', 11, 1000)).toBeUndefined();
+    store.close();
+  });
+
+  it('identify a run by gem5, script, manifest and parameters, whatever the key order', () => {
+    const base = { gem5: 'g', script: 's', manifest: 'm', params: { cpu: 'o3', caches: 'c' } };
+    expect(runIdentity(base)).toBe(runIdentity({ ...base, params: { caches: 'c', cpu: 'o3' } }));
+    expect(runIdentity(base)).not.toBe(runIdentity({ ...base, params: { cpu: 'o3', caches: 'd' } }));
+    expect(runIdentity(base)).not.toBe(runIdentity({ ...base, gem5: 'h' }));
+  });
+});
