@@ -47,7 +47,9 @@ def parse_args():
     parser.add_argument("--stdin", default="cin")
     parser.add_argument("--stdout", default="cout")
     parser.add_argument("--stderr", default="cerr")
-    parser.add_argument("--redirect", action="append", default=[], help="APP_PATH=HOST_PATH, repeatable")
+    parser.add_argument(
+        "--redirects", default="[]", help='JSON [[APP_DIR, [HOST_DIR, ...]], ...]: directories gem5 redirects'
+    )
     parser.add_argument("--cpu-clock", default="2GHz")
     return parser.parse_args()
 
@@ -120,13 +122,14 @@ def build_system(args, caches):
     system.cpu.connectAllPorts(
         system.membus.cpu_side_ports, system.membus.cpu_side_ports, system.membus.mem_side_ports
     )
-    system.redirect_paths = [
-        RedirectPath(app_path=app, host_paths=[host]) for app, _, host in (r.partition("=") for r in args.redirect)
-    ]
+    # Deepest directories first: gem5 takes the first RedirectPath whose app_path prefixes a path.
+    redirects = sorted(json.loads(args.redirects), key=lambda r: -len(r[0]))
+    system.redirect_paths = [RedirectPath(app_path=app, host_paths=hosts) for app, hosts in redirects]
 
     if args.cpu != "atomic":
         switch_cpu = cpu_class(args.cpu)(switched_out=True, cpu_id=0, clk_domain=system.cpu_clk_domain)
-        switch_cpu.system = system
+        # system comes from Parent.any: assigning the still unparented System would make it a
+        # child of the CPU (SimObject.__setattr__ adopts parentless values), a cycle.
         switch_cpu.workload = system.cpu.workload
         switch_cpu.isa = system.cpu.isa
         switch_cpu.createThreads()
@@ -157,6 +160,9 @@ def main():
 
     active = system.cpu
     if args.cpu != "atomic":
+        # Start the objects first (0 ticks, no instruction): O3's Fetch::startupStage asserts
+        # that no CPU has taken over yet (src/cpu/o3/fetch.cc:265).
+        m5.simulate(0)
         m5.switchCpus(system, [(system.cpu, system.switch_cpus[0])])
         active = system.switch_cpus[0]
 

@@ -1,6 +1,6 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { CheckpointError } from '../errors.js';
 import { readManifest, type CheckpointManifest, type StdioRecord } from '../gem5/checkpoint/manifest.js';
@@ -34,19 +34,25 @@ async function stdinFor(record: StdioRecord | undefined, outdir: string): Promis
  * are unchanged (sha256), give files that were open for writing a private copy of their
  * contents at the checkpoint (so restores never touch the native files or each other), and
  * wire stdin/stdout/stderr as the manifest recorded.
+ *
+ * gem5 redirects directories, not files (RedirectPath appends '/' to every path,
+ * src/sim/redirect_path.cc), so each directory holding such a file is redirected to a mirror
+ * under `<outdir>/files/<absolute dir>` first and to itself second: gem5 takes the first host
+ * path where the file exists (src/sim/process.cc checkPathRedirect), so the private copies are
+ * used, other files of the directory are read where they are, and new files land in the mirror.
  * @throws CheckpointError when the checkpoint is not lapidary's or an input file changed.
  */
 export async function prepareRun(checkpointDir: string, outdir: string): Promise<PreparedRun> {
   const checkpoint = resolve(checkpointDir);
   const manifest = await readManifest(checkpoint);
   await mkdir(outdir, { recursive: true });
-  const redirects: Array<[string, string]> = [];
+  const mirrored = new Set<string>();
   for (const file of manifest.files) {
     if (file.snapshot !== undefined) {
-      const copy = join(outdir, 'files', `fd${file.fd}-${basename(file.path)}`);
-      await mkdir(join(outdir, 'files'), { recursive: true });
+      const copy = join(outdir, 'files', file.path);
+      await mkdir(dirname(copy), { recursive: true });
       await copyFile(join(checkpoint, file.snapshot), copy);
-      redirects.push([file.path, copy]);
+      mirrored.add(dirname(file.path));
       continue;
     }
     const exists = await stat(file.path).then(() => true, () => false);
@@ -65,6 +71,6 @@ export async function prepareRun(checkpointDir: string, outdir: string): Promise
     stdin: await stdinFor(manifest.stdio.stdin, outdir),
     stdout: join(outdir, PROGRAM_STDOUT),
     stderr: join(outdir, PROGRAM_STDERR),
-    redirects,
+    redirects: [...mirrored].map((dir): [string, string[]] => [dir, [join(outdir, 'files', dir), dir]]),
   };
 }

@@ -30,8 +30,8 @@ export interface Gem5Invocation {
   stdin: string;
   stdout: string;
   stderr: string;
-  /** Paths the program opens that gem5 must redirect: [path the program uses, host path]. */
-  redirects: Array<[app: string, host: string]>;
+  /** Directories gem5 redirects: [directory the program uses, host directories tried in order]. */
+  redirects: Array<[app: string, hosts: string[]]>;
   debugFlags?: string;
 }
 
@@ -55,6 +55,6 @@ export function gem5Argv(run: Gem5Invocation): string[] {
   if (run.detailInsts !== undefined && run.detailInsts > 0n) {
     argv.push('--warmup-insts', (run.warmupInsts ?? 0n).toString(), '--detail-insts', run.detailInsts.toString());
   }
-  for (const [app, host] of run.redirects) argv.push('--redirect', `${app}=${host}`);
+  if (run.redirects.length > 0) argv.push('--redirects', JSON.stringify(run.redirects));
   return argv;
 }

@@ -51,7 +51,8 @@ describe.skipIf(GEM5 === undefined)(`C fixtures restored in gem5 run to completi
       expect(restored.stdout).toMatch(/exit cause: exiting with last active thread context \(code 0\)/);
       expect(restored.programStdout.toString(), cpt).toBe(nativeRemainder(native, join(dir, 'cpts', cpt)).toString());
       if (name === 'files') {
-        const written = readFileSync(join(dir, `m5out-${cpt}`, 'files', 'fd4-output.txt'), 'utf8');
+        // the run's private copy of output.txt, in the mirror of its directory (simulate/prepare.ts)
+        const written = readFileSync(join(dir, `m5out-${cpt}`, 'files', dir, 'output.txt'), 'utf8');
         expect(written).toBe(input.toUpperCase());
       }
     }
