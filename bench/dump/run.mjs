@@ -16,7 +16,7 @@ const fills = (process.argv[3] ?? 'both') === 'both' ? ['random', 'structured'] 
 const work = mkdtempSync(join(tmpdir(), 'lapidary-bench-dump-'));
 const binary = join(work, 'heap');
 execFileSync('cc', ['-O2', '-o', binary, join(here, 'heap.c')]);
-const native = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, removeVdso: true };
+const native = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, opensslIa32cap: '', removeVdso: true };
 const MiB = 1024 * 1024;
 
 async function once(fill) {

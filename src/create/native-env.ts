@@ -13,6 +13,12 @@ export interface NativeEnvironment {
   /** GLIBC_TUNABLES lapidary adds (GEM5_GLIBC_TUNABLES: CPU features gem5 v24 cannot execute, no rseq); '' for none. */
   glibcTunables: string;
   /**
+   * OPENSSL_ia32cap lapidary sets (GEM5_OPENSSL_IA32CAP): OpenSSL's libcrypto dispatches on CPUID
+   * itself, not through glibc, and picks SHA-NI, AES-NI, PCLMULQDQ and AVX code gem5 cannot run
+   * (python3's hashlib does); '' for none. A value the user already set is kept.
+   */
+  opensslIa32cap: string;
+  /**
    * Remove AT_SYSINFO_EHDR from the auxiliary vector before the dynamic loader reads it, so
    * glibc uses real system calls instead of the vDSO (gem5 SE provides no vDSO). Default true.
    */
@@ -39,15 +45,28 @@ export const GEM5_HWCAPS_MASK = [
 export const GEM5_GLIBC_TUNABLES = `glibc.cpu.hwcaps=${GEM5_HWCAPS_MASK}:glibc.pthread.rseq=0`;
 
 /**
+ * OpenSSL capability bits to clear (OPENSSL_ia32cap(3): `~` clears bits of logical vector 0,
+ * CPUID.1 EDX:ECX, and of vector 1, CPUID.7 EBX:ECX). Vector 0: PCLMULQDQ (33), SSSE3 (41),
+ * FMA (44), SSE4.1 (51), SSE4.2 (52), MOVBE (54), AES-NI (57), XSAVE (58), OSXSAVE (59),
+ * AVX (60), F16C (61), RDRAND (62). Vector 1: BMI1 (3), AVX2 (5), BMI2 (8), AVX512F/DQ (16, 17),
+ * ADX (19), AVX512IFMA (21), AVX512CD (28), SHA (29), AVX512BW/VL (30, 31), and from CPUID.7 ECX
+ * VBMI (33), VBMI2 (38), GFNI (40), VAES (41), VPCLMULQDQ (42), VNNI (43), BITALG (44),
+ * VPOPCNTDQ (46). gem5 v24 lacks or mis-executes every one of them (docs/research-isa.md).
+ */
+export const GEM5_OPENSSL_IA32CAP = '~0x7e58120200000000:~0x5f42f02b0128';
+
+/**
  * The target's environment: the user's, with PWD set to the target's working directory (as a
- * shell would), plus LD_BIND_NOW and lapidary's tunables merged into an existing GLIBC_TUNABLES
- * (hwcaps masks are concatenated; lapidary's other settings win). Returned as `NAME=value` strings.
+ * shell would), plus LD_BIND_NOW, lapidary's tunables merged into an existing GLIBC_TUNABLES
+ * (hwcaps masks are concatenated; lapidary's other settings win) and OPENSSL_ia32cap.
+ * Returned as `NAME=value` strings.
  */
 export function targetEnvironment(base: NodeJS.ProcessEnv, native: NativeEnvironment, cwd: string): string[] {
   const env = new Map(Object.entries(base).filter((e): e is [string, string] => e[1] !== undefined));
   env.set('PWD', cwd);
   if (native.bindNow) env.set('LD_BIND_NOW', '1');
   if (native.glibcTunables !== '') env.set('GLIBC_TUNABLES', mergeTunables(env.get('GLIBC_TUNABLES') ?? '', native.glibcTunables));
+  if (native.opensslIa32cap && !env.has('OPENSSL_ia32cap')) env.set('OPENSSL_ia32cap', native.opensslIa32cap);
   return [...env].map(([key, value]) => `${key}=${value}`);
 }
 

@@ -1,10 +1,11 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/bench/catalog/workloads.js';
 import { corpus } from '../../src/bench/catalog/corpus.js';
+import { checkpointNames } from '../helpers/checkpoints.js';
 import { lapidary } from '../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { nativeRemainder, restore } from '../helpers/restore.js';
@@ -12,8 +13,6 @@ import { nativeRemainder, restore } from '../helpers/restore.js';
 const work = mkdtempSync(join(tmpdir(), 'lapidary-catalog-'));
 afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
 
-const checkpointsOf = (dir: string): string[] =>
-  readdirSync(dir).filter((n) => /^cpt\.\d+$/.test(n)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
 
 describe('the built-in catalog of open workloads', () => {
   it('generates the same corpus bytes every time', () => {
@@ -27,7 +26,7 @@ describe('the built-in catalog of open workloads', () => {
     const run = await lapidary(['create', '--bench', name, '--size', 'small', '--interval', '0.01', '--directory', dir]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/the program exited with status 0/);
-    expect(checkpointsOf(dir).length).toBeGreaterThanOrEqual(2);
+    expect(checkpointNames(dir).length).toBeGreaterThanOrEqual(2);
     const workload = CATALOG.find((w) => w.name === name)!;
     const invocation = workload.invocation('small');
     const direct = await execa(invocation.argv[0]!, invocation.argv.slice(1), {
@@ -41,7 +40,7 @@ describe('the built-in catalog of open workloads', () => {
 describe.skipIf(GEM5 === undefined)(`the catalog's last checkpoints restore in gem5 and finish with the native output${GEM5_SKIP_REASON}`, () => {
   it.each(CATALOG.map((w) => [w.name]))('%s', async (name) => {
     const dir = join(work, name);
-    const last = join(dir, checkpointsOf(dir).pop()!);
+    const last = join(dir, checkpointNames(dir).pop()!);
     const restored = await restore(last, join(work, `${name}-m5out`));
     expect(restored.exitCode, restored.stdout + restored.stderr).toBe(0);
     expect(restored.stdout).toMatch(/exiting with last active thread context \(code 0\)/);

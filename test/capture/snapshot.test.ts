@@ -16,7 +16,7 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('copy-on-write snapshots', () => {
   it('hold exactly the pages a stop-the-world read finds, leave no child behind, and do not disturb the program', async () => {
-    const native = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, removeVdso: true };
+    const native = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, opensslIa32cap: '', removeVdso: true };
     const out = join(work, 'out');
     const env = { ...process.env, STEP_MS: '1', STEPS: '5' };
     const spec: TargetSpec = {

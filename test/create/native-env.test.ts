@@ -3,7 +3,7 @@ import { GEM5_GLIBC_TUNABLES, mergeTunables, targetEnvironment } from '../../src
 import { findSysinfoEntry } from '../../src/create/vdso.js';
 
 describe('native environment', () => {
-  const native = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, removeVdso: true };
+  const native = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, opensslIa32cap: '', removeVdso: true };
 
   it('adds LD_BIND_NOW and the tunables to the user environment', () => {
     const env = targetEnvironment({ HOME: '/root', UNSET: undefined, PWD: '/elsewhere' }, native, '/work');

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { cptValue, parseCpt, type CptSection } from '../../src/gem5/checkpoint/ini.js';
@@ -34,4 +34,9 @@ export function readCheckpoint(dir: string): CheckpointOnDisk {
       return pages;
     },
   };
+}
+
+/** The cpt.N directory names under `dir`, in checkpoint order (cpt.2 before cpt.10). */
+export function checkpointNames(dir: string): string[] {
+  return readdirSync(dir).filter((n) => /^cpt\.\d+$/.test(n)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
 }

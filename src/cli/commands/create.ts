@@ -6,7 +6,7 @@ import { BreakpointSession } from '../../create/breakpoints.js';
 import type { CheckpointSettings, CheckpointSummary } from '../../create/checkpoint.js';
 import { runIntervalCheckpoints } from '../../create/interval.js';
 import { launchTarget, type LaunchedTarget, type StartPoint, type TargetSpec } from '../../create/launch.js';
-import { GEM5_GLIBC_TUNABLES, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
+import { GEM5_GLIBC_TUNABLES, GEM5_OPENSSL_IA32CAP, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
 import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
 import { loadConfig } from '../../config/load.js';
 import { defineCommand } from '../command.js';
@@ -66,6 +66,7 @@ export const createCommand = defineCommand({
       .option('aslr', { type: 'boolean', default: false, describe: 'keep address-space randomisation on' })
       .option('bind-now', { type: 'boolean', default: true, describe: 'LD_BIND_NOW=1 (no lazy PLT binding after restore); --no-bind-now to turn off' })
       .option('glibc-tunables', { type: 'boolean', default: true, describe: 'GLIBC_TUNABLES hiding CPU features gem5 lacks and rseq; --no-glibc-tunables to turn off' })
+      .option('openssl-mask', { type: 'boolean', default: true, describe: 'OPENSSL_ia32cap hiding SHA/AES/AVX from OpenSSL\'s own CPU dispatch; --no-openssl-mask to turn off' })
       .option('vdso', { type: 'boolean', default: false, describe: 'keep the vDSO (default: removed from the auxiliary vector)' })
       .option('snapshot', { type: 'boolean', default: true, describe: 'read memory from a copy-on-write snapshot so the target resumes at once; --no-snapshot reads it while stopped' })
       .option('compression', { type: 'number', default: 1, describe: 'gzip level of the memory image, 1 (fast) to 9 (small)' })
@@ -96,6 +97,7 @@ export const createCommand = defineCommand({
       aslr: args.aslr,
       bindNow: args['bind-now'],
       glibcTunables: args['glibc-tunables'] ? GEM5_GLIBC_TUNABLES : '',
+      opensslIa32cap: args['openssl-mask'] ? GEM5_OPENSSL_IA32CAP : '',
       removeVdso: !args.vdso,
     };
     const interactive = args.breakpoints !== undefined && args.commands === undefined && (io.stdin as { isTTY?: boolean }).isTTY === true;

@@ -1,7 +1,8 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { checkpointNames } from '../../helpers/checkpoints.js';
 import { lapidary } from '../../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../../helpers/gem5.js';
 import { fixture } from '../../helpers/paths.js';
@@ -42,7 +43,7 @@ describe.skipIf(GEM5 === undefined)(`C fixtures restored in gem5 run to completi
     }
     const made = await lapidary(['create', '--cmd', cmd, '--interval', '0.12', '--directory', join(dir, 'cpts'), '--stdout', out], { env });
     expect(made.exitCode, made.stderr).toBe(0);
-    const checkpoints = readdirSync(join(dir, 'cpts')).filter((n) => n.startsWith('cpt.')).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4)));
+    const checkpoints = checkpointNames(join(dir, 'cpts'));
     expect(checkpoints.length).toBeGreaterThanOrEqual(2);
     const native = readFileSync(out);
     for (const cpt of [checkpoints[0]!, checkpoints[checkpoints.length - 1]!]) {
