@@ -37,7 +37,7 @@ export interface BatchOptions {
 }
 
 /** info.json: the run record plus where everything is, refreshed on every change and while it runs. */
-async function writeInfo(record: RunRecord, task: RunTask): Promise<void> {
+export async function writeInfo(record: RunRecord, task: RunTask): Promise<void> {
   const started = record.startedAt === undefined ? undefined : Date.parse(record.startedAt);
   const info = {
     ...record,
@@ -68,6 +68,8 @@ export async function runBatch(options: BatchOptions): Promise<{ records: RunRec
     }
     const progress: BatchProgress = { total: plan.tasks.length + plan.skipped.length, skipped: plan.skipped.length, finished: 0, failed: 0, running: 0 };
     const durations: number[] = [];
+    /** Runs this batch saw start and not yet end (not read back from the store, which `runs --watch` may update too). */
+    const running = new Set<string>();
     const report = (latest?: RunRecord): void => {
       const remaining = plan.tasks.length - progress.finished - progress.failed;
       if (durations.length > 0) {
@@ -90,15 +92,20 @@ export async function runBatch(options: BatchOptions): Promise<{ records: RunRec
     }, 5000);
     try {
       await options.executor.run(plan.tasks, {
+        queued: (task, info) => {
+          store.update(task.id, { status: 'Spawning', ...info });
+          void writeInfo(store.get(task.id)!, task).catch(() => undefined);
+        },
         started: (task, info) => {
           store.update(task.id, { status: 'Running', startedAt: new Date().toISOString(), ...info });
-          progress.running++;
+          if (!running.has(task.id)) progress.running++;
+          running.add(task.id);
           const record = store.get(task.id)!;
           void writeInfo(record, task).catch(() => undefined);
           report(record);
         },
         done: async (task, outcome: ExecutorOutcome) => {
-          const wasRunning = store.get(task.id)?.status === 'Running';
+          const wasRunning = running.delete(task.id);
           const { update, measurement } = await finalUpdate(task.invocation.outdir, outcome, options.signal.aborted);
           store.update(task.id, update, measurement);
           if (wasRunning) progress.running--;

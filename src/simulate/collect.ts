@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseStats, readCpi } from '../gem5/run/stats.js';
-import type { Gem5Outcome } from '../gem5/run/run.js';
+import type { ExecutorOutcome } from './executor.js';
 import type { RunMeasurement, RunUpdate } from './run-types.js';
 
 /** The exit cause lapidary_gem5.py gives when the detailed region completed. */
@@ -27,19 +27,22 @@ export async function measure(outdir: string): Promise<RunMeasurement> {
 /**
  * Turn what an executor observed into the run's final record. A run is Finished only when gem5
  * reached the end of the detailed region and its statistics can be read; otherwise the cause is
- * kept: Killed (interrupted), Timeout, or Failed with gem5's own failure line.
+ * kept: Killed (interrupted), Timeout, or Failed with gem5's own failure line, or with the
+ * scheduler's own message when the scheduler ended the run (`outcome.scheduler`).
  */
 export async function finalUpdate(
   outdir: string,
-  outcome: Pick<Gem5Outcome, 'cancelled' | 'timedOut' | 'failure' | 'result' | 'exitCode' | 'signal'>,
+  outcome: Pick<ExecutorOutcome, 'cancelled' | 'timedOut' | 'failure' | 'result' | 'exitCode' | 'signal' | 'endedAt' | 'scheduler'>,
   interrupted: boolean,
 ): Promise<{ update: RunUpdate; measurement?: RunMeasurement }> {
-  const endedAt = new Date().toISOString();
+  const endedAt = outcome.endedAt ?? new Date().toISOString();
   const base: RunUpdate = { status: 'Failed', endedAt };
   if (outcome.result?.cause !== undefined) base.exitCause = outcome.result.cause;
   if (outcome.exitCode !== undefined) base.exitCode = outcome.exitCode;
-  if (interrupted || outcome.cancelled) return { update: { ...base, status: 'Killed', failureKind: 'interrupted', failureDetail: 'stopped by the user (SIGINT/SIGTERM)' } };
-  if (outcome.timedOut) return { update: { ...base, status: 'Timeout', failureKind: 'timeout', failureDetail: 'gem5 ran past --timeout and was killed' } };
+  const said = outcome.scheduler;
+  if (interrupted || outcome.cancelled) return { update: { ...base, status: 'Killed', failureKind: said?.kind ?? 'interrupted', failureDetail: said?.detail ?? 'stopped by the user (SIGINT/SIGTERM)' } };
+  if (outcome.timedOut) return { update: { ...base, status: 'Timeout', failureKind: said?.kind ?? 'timeout', failureDetail: said?.detail ?? 'gem5 ran past --timeout and was killed' } };
+  if (said !== undefined) return { update: { ...base, failureKind: said.kind, failureDetail: said.detail } };
   if (outcome.failure !== undefined) return { update: { ...base, failureKind: outcome.failure.kind, failureDetail: outcome.failure.detail } };
   if (outcome.result?.cause !== DETAIL_DONE) {
     const phases = outcome.result?.phases ?? [];
