@@ -80,3 +80,31 @@ export class CheckpointError extends LapidaryError {
 export class InterruptedError extends LapidaryError {
   readonly code = 'LAPIDARY_INTERRUPTED' as const;
 }
+
+/**
+ * Running the target in a QEMU guest (`--vm`) is impossible here: qemu-system-x86_64, a Debian
+ * kernel package or busybox-static is missing (docs/vm.md lists the packages).
+ */
+export class VmUnavailableError extends LapidaryError {
+  readonly code = 'LAPIDARY_VM_UNAVAILABLE' as const;
+}
+
+/** The guest image cannot be built (a file it needs is missing or unreadable). */
+export class VmImageError extends LapidaryError {
+  readonly code = 'LAPIDARY_VM_IMAGE' as const;
+}
+
+/** The QEMU guest did not boot, died, or did not get ready in time; the message ends with the guest console's last lines. */
+export class VmBootError extends LapidaryError {
+  readonly code = 'LAPIDARY_VM_BOOT' as const;
+}
+
+/** The in-guest agent (lapidary-vm-agent) did not answer or broke the protocol. */
+export class VmAgentError extends LapidaryError {
+  readonly code = 'LAPIDARY_VM_AGENT' as const;
+}
+
+/** gdb could not reach or use the gdbserver inside the guest. */
+export class VmGdbServerError extends LapidaryError {
+  readonly code = 'LAPIDARY_VM_GDBSERVER' as const;
+}

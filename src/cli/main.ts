@@ -7,8 +7,11 @@ import { inspectCommand } from './commands/inspect.js';
 import { parallelSimulateCommand } from './commands/parallel-simulate.js';
 import { reportCommand } from './commands/report.js';
 import { runsCommand } from './commands/runs.js';
+import { cancelCommand } from './commands/cancel.js';
+import { runTaskCommand } from './commands/run-task.js';
 import { benchCommand } from './commands/bench.js';
 import { configCommand } from './commands/config.js';
+import { vmCommand } from './commands/vm.js';
 import { configHelp } from './config-help.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render-error.js';
@@ -18,10 +21,13 @@ const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
   simulateCommand,
   parallelSimulateCommand,
   runsCommand,
+  cancelCommand,
+  runTaskCommand,
   reportCommand,
   inspectCommand,
   benchCommand,
   configCommand,
+  vmCommand,
 ] as unknown as ReadonlyArray<CommandSpec<never>>;
 
 /** Thrown by the --config-help middleware to stop parsing once the help is printed. */

@@ -10,6 +10,12 @@ import { killQuietly, registerCleanup } from './cleanup.js';
 export class InferiorRegistry {
   private readonly live = new Map<string, { pid: number; unregister: () => void }>();
 
+  /**
+   * @param local whether the pids are processes of this machine. A remote target's pids (a
+   * gdbserver in a VM) belong to another kernel: they are tracked but never signalled here.
+   */
+  constructor(private readonly local = true) {}
+
   /** The pid of the first live program, if any. */
   get firstPid(): number | undefined {
     return this.live.values().next().value?.pid;
@@ -21,7 +27,7 @@ export class InferiorRegistry {
       const id = record.results.str('id');
       const pid = record.results.int('pid');
       this.forget(id);
-      this.live.set(id, { pid, unregister: registerCleanup(() => killQuietly(pid)) });
+      this.live.set(id, { pid, unregister: this.local ? registerCleanup(() => killQuietly(pid)) : () => undefined });
     } else if (record.asyncClass === 'thread-group-exited') {
       this.forget(record.results.str('id'));
     }
@@ -29,7 +35,7 @@ export class InferiorRegistry {
 
   /** SIGKILL every live program (gdb is dead or being killed) and forget them. */
   killAll(): void {
-    for (const { pid } of this.live.values()) killQuietly(pid);
+    if (this.local) for (const { pid } of this.live.values()) killQuietly(pid);
     for (const id of [...this.live.keys()]) this.forget(id);
   }
 

@@ -12,8 +12,13 @@ export class ProgramState {
   readonly stops = new StopQueue();
   /** The most recent stop, taken or not. */
   lastStop: StopEvent | undefined;
-  private readonly inferiors = new InferiorRegistry();
+  private readonly inferiors: InferiorRegistry;
   private isRunning = false;
+
+  /** @param options.remote the program runs on another machine (gdbserver): its pids are never signalled here. */
+  constructor(options: { remote?: boolean } = {}) {
+    this.inferiors = new InferiorRegistry(!options.remote);
+  }
 
   /** True from `^running`/`*running` until the next `*stopped` or the program's end. */
   get running(): boolean {

@@ -1,7 +1,7 @@
 import type { GdbProcessError, MiFormatError } from '../errors.js';
 import type { MiAsyncRecord, StopEvent } from '../mi/index.js';
 
-/** Options of GdbSession.start (the last three also apply to `new GdbSession(transport, …)`). */
+/** Options of GdbSession.start (the last four also apply to `new GdbSession(transport, …)`). */
 export interface GdbSessionOptions {
   /** The gdb binary; default `gdb` from PATH. */
   gdbPath?: string;
@@ -19,6 +19,12 @@ export interface GdbSessionOptions {
   transcriptHeader?: readonly string[];
   /** How long close() lets gdb exit by itself before SIGKILL, in ms; default 2000. */
   closeGraceMs?: number;
+  /**
+   * The programs run on another machine (`target extended-remote` to a gdbserver in a VM): their
+   * pids are another kernel's, so they are never SIGKILLed on this machine at exit or close
+   * (gdb's `kill` still ends them through gdbserver). Default false.
+   */
+  remoteInferiors?: boolean;
 }
 
 /**

@@ -24,7 +24,7 @@ export class GdbSession extends EventEmitter<GdbSessionEvents> implements MiComm
   /** First line of `-gdb-version`, e.g. `GNU gdb (Debian 13.1-3) 13.1`; set by start(). */
   gdbVersion: string | undefined;
   private readonly commands = new CommandQueue();
-  private readonly program = new ProgramState();
+  private readonly program: ProgramState;
   private readonly transcript: TranscriptRecorder | undefined;
   private readonly closeGraceMs: number;
   private readonly unregisterGdbCleanup: () => void;
@@ -60,8 +60,9 @@ export class GdbSession extends EventEmitter<GdbSessionEvents> implements MiComm
   }
 
   /** A session over any transport (start() passes the real gdb; tests may pass a fake). Sends nothing. */
-  constructor(private readonly transport: MiTransport, options: Pick<GdbSessionOptions, 'transcript' | 'transcriptHeader' | 'closeGraceMs'> = {}) {
+  constructor(private readonly transport: MiTransport, options: Pick<GdbSessionOptions, 'transcript' | 'transcriptHeader' | 'closeGraceMs' | 'remoteInferiors'> = {}) {
     super();
+    this.program = new ProgramState({ remote: options.remoteInferiors === true });
     this.closeGraceMs = options.closeGraceMs ?? 2000;
     this.transcript = options.transcript === undefined ? undefined : new TranscriptRecorder(options.transcript, options.transcriptHeader);
     this.unregisterGdbCleanup = registerCleanup(() => transport.kill());
