@@ -24,6 +24,9 @@
  *                       system call instruction (which never completes).
  *   --bench-steps N     single-step N times (raw traps) from the origin and report the rate.
  *   --bench-hits OBJ@OFF:N   count N breakpoint hits at OBJ@OFF from the origin; report the rate.
+ *   --dump-stack FILE   at the program's first instruction (after the vDSO edit), write its initial
+ *                       stack to FILE and end: u64 "LLSTACK1", u64 rsp, u64 top of [stack], u64 length,
+ *                       then the bytes rsp..top (the lapinsts Valgrind tool runs the program on it).
  * Output: one JSON object per line on stdout: {"event":"point",...} per reported point with
  * the general registers, {"event":"bench",...}, and {"event":"end",...}. The target is killed
  * after the last request. Exit status 0, or 1 with {"event":"error","message":...}.
@@ -239,15 +242,39 @@ static void run_to_hit(uint64_t addr, uint64_t hits) {
 
 /* ---- reporting ---- */
 
+/* The file and offset mapped at `addr` (from /proc/PID/maps), or "" and 0. */
+static void file_location(uint64_t addr, char *object, size_t size, uint64_t *offset) {
+  char path[64], line[4352];
+  snprintf(path, sizeof path, "/proc/%d/maps", (int)child);
+  object[0] = '\0';
+  *offset = 0;
+  FILE *maps = fopen(path, "r");
+  if (maps == NULL) return;
+  while (fgets(line, sizeof line, maps) != NULL) {
+    unsigned long long start, end, off;
+    char file[4096] = "";
+    if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %4095[^\n]", &start, &end, &off, file) < 3) continue;
+    if (addr >= start && addr < end && file[0] == '/') {
+      snprintf(object, size, "%s", file);
+      *offset = addr - start + off;
+      break;
+    }
+  }
+  fclose(maps);
+}
+
 static void report_point(uint64_t count) {
   struct user_regs_struct r;
   get_regs(&r);
-  printf("{\"event\":\"point\",\"count\":%" PRIu64 ",\"rawSteps\":%" PRIu64 ",\"regs\":{"
+  char object[4096];
+  uint64_t offset;
+  file_location(r.rip, object, sizeof object, &offset);
+  printf("{\"event\":\"point\",\"count\":%" PRIu64 ",\"object\":\"%s\",\"offset\":\"0x%" PRIx64 "\",\"rawSteps\":%" PRIu64 ",\"regs\":{"
          "\"rip\":\"0x%llx\",\"rsp\":\"0x%llx\",\"rbp\":\"0x%llx\",\"rax\":\"0x%llx\",\"rbx\":\"0x%llx\","
          "\"rcx\":\"0x%llx\",\"rdx\":\"0x%llx\",\"rsi\":\"0x%llx\",\"rdi\":\"0x%llx\",\"r8\":\"0x%llx\","
          "\"r9\":\"0x%llx\",\"r10\":\"0x%llx\",\"r11\":\"0x%llx\",\"r12\":\"0x%llx\",\"r13\":\"0x%llx\","
          "\"r14\":\"0x%llx\",\"r15\":\"0x%llx\",\"eflags\":\"0x%llx\"}}\n",
-         count, raw_steps, r.rip, r.rsp, r.rbp, r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.r8, r.r9, r.r10, r.r11,
+         count, object, offset, raw_steps, r.rip, r.rsp, r.rbp, r.rax, r.rbx, r.rcx, r.rdx, r.rsi, r.rdi, r.r8, r.r9, r.r10, r.r11,
          r.r12, r.r13, r.r14, r.r15, r.eflags);
   fflush(stdout);
 }
@@ -298,9 +325,42 @@ static void remove_vdso(void) {
   }
 }
 
+/* Write the initial stack (rsp .. end of [stack]) to `path`. */
+static void dump_stack(const char *path) {
+  struct user_regs_struct regs;
+  get_regs(&regs);
+  char maps_path[64], line[4352];
+  snprintf(maps_path, sizeof maps_path, "/proc/%d/maps", (int)child);
+  FILE *maps = fopen(maps_path, "r");
+  if (maps == NULL) fail("cannot open %s", maps_path);
+  unsigned long long start = 0, end = 0;
+  while (fgets(line, sizeof line, maps) != NULL) {
+    unsigned long long s, e;
+    if (strstr(line, "[stack]") != NULL && sscanf(line, "%llx-%llx", &s, &e) == 2) {
+      start = s;
+      end = e;
+    }
+  }
+  fclose(maps);
+  if (end == 0 || regs.rsp < start || regs.rsp >= end) fail("no [stack] holds rsp 0x%llx", regs.rsp);
+  uint64_t header[4] = {0x314b434154534c4cULL, regs.rsp, end, end - regs.rsp};
+  char *bytes = malloc(header[3]);
+  char mem_path[64];
+  snprintf(mem_path, sizeof mem_path, "/proc/%d/mem", (int)child);
+  int mem = open(mem_path, O_RDONLY | O_CLOEXEC);
+  if (mem < 0 || pread(mem, bytes, header[3], (off_t)regs.rsp) != (ssize_t)header[3]) fail("cannot read the stack of %d", (int)child);
+  close(mem);
+  int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || write(fd, header, sizeof header) != (ssize_t)sizeof header ||
+      write(fd, bytes, header[3]) != (ssize_t)header[3] || close(fd) != 0)
+    fail("cannot write %s: %s", path, strerror(errno));
+  free(bytes);
+  printf("{\"event\":\"stack\",\"rsp\":\"0x%llx\",\"top\":\"0x%llx\"}\n", regs.rsp, end);
+}
+
 struct options {
   char **env;
-  const char *cwd, *in, *out, *err, *origin, *steps, *routes, *bench_hits;
+  const char *cwd, *in, *out, *err, *origin, *steps, *routes, *bench_hits, *dump_stack;
   uint64_t bench_steps;
   int aslr, keep_vdso, to_exit;
   char **argv; /* EXE ARGV0 ARGS... */
@@ -324,6 +384,12 @@ static void start_target(const struct options *o) {
   if (ptrace(PTRACE_SETOPTIONS, child, NULL, (void *)(long)(PTRACE_O_EXITKILL | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK)) != 0)
     fail("PTRACE_SETOPTIONS: %s", strerror(errno));
   if (!o->keep_vdso) remove_vdso();
+  if (o->dump_stack != NULL) {
+    dump_stack(o->dump_stack);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    exit(0);
+  }
   if (o->origin != NULL) {
     char location[4352], *rest;
     snprintf(location, sizeof location, "%s", o->origin);
@@ -354,6 +420,7 @@ int main(int argc, char **argv) {
     else if (strcmp(arg, "--routes") == 0) o.routes = value;
     else if (strcmp(arg, "--bench-steps") == 0) o.bench_steps = strtoull(value, NULL, 10);
     else if (strcmp(arg, "--bench-hits") == 0) o.bench_hits = value;
+    else if (strcmp(arg, "--dump-stack") == 0) o.dump_stack = value;
     else fail("unknown option %s", arg);
   }
   if (i + 2 >= argc) fail("usage: lapidary-insts-ptrace [OPTIONS] -- EXE ARGV0 ARGS...");
