@@ -51,6 +51,9 @@ def parse_args():
         "--redirects", default="[]", help='JSON [[APP_DIR, [HOST_DIR, ...]], ...]: directories gem5 redirects'
     )
     parser.add_argument("--cpu-clock", default="2GHz")
+    parser.add_argument(
+        "--checkpoint-at-end", default="", help="write a gem5 checkpoint here when the run stops (to compare states)"
+    )
     return parser.parse_args()
 
 
@@ -171,11 +174,15 @@ def main():
     def run(insts, cause):
         start = active.totalInsts()
         if insts > 0:
-            active.scheduleInstStop(0, insts, cause)
+            # AtomicSimpleCPU services instruction-count events before fetching the next
+            # instruction and finishes that instruction before the simulation loop exits
+            # (src/cpu/simple/atomic.cc:648), so a stop requested at N lands after N + 1.
+            active.scheduleInstStop(0, insts - 1 if args.cpu == "atomic" and insts > 1 else insts, cause)
         event = m5.simulate()
-        phases.append(
-            {"name": cause, "requested": insts, "simulated": active.totalInsts() - start, "endTick": m5.curTick()}
-        )
+        simulated = active.totalInsts() - start
+        if args.cpu == "atomic" and insts > 1 and event.getCause() == cause:
+            simulated += 1  # the instruction the loop finished after the stop is not counted yet
+        phases.append({"name": cause, "requested": insts, "simulated": simulated, "endTick": m5.curTick()})
         return event
 
     if args.detail_insts > 0:
@@ -190,6 +197,8 @@ def main():
 
     event = run(args.max_insts, "lapidary max instructions reached")
     m5.stats.dump()
+    if args.checkpoint_at_end:
+        m5.checkpoint(os.path.abspath(args.checkpoint_at_end))
     return result(event.getCause(), event.getCode(), phases)
 
 

@@ -18,6 +18,8 @@ export interface ResolvedTarget {
   env?: Record<string, string>;
   /** For messages and the manifest: `--cmd` text or the workload name. */
   label: string;
+  /** Why the checkpoints need --vm to restore in gem5 (a built-in workload's own CPUID dispatch). */
+  needsVm?: string;
 }
 
 export interface TargetArgs {
@@ -40,6 +42,7 @@ async function catalogTarget(name: string, size: string | undefined, directory: 
     ...(invocation.stdin !== undefined ? { stdin: join(workdir, invocation.stdin) } : {}),
     stdout: join(workdir, `${workload.name}.stdout`),
     label: `${workload.name} (${chosen}): ${invocation.argv.join(' ')}`,
+    ...(workload.needsVm !== undefined ? { needsVm: workload.needsVm } : {}),
   };
 }
 

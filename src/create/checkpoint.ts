@@ -66,7 +66,7 @@ export async function takeCheckpoint(
   settings: CheckpointSettings,
   index: number,
   elapsedSeconds: number,
-  extra: { instructions?: bigint } = {},
+  extra: { instructions?: bigint; marker?: Record<string, string> } = {},
 ): Promise<{ pauseMs: number; written: Promise<CheckpointSummary> }> {
   const started = performance.now();
   const capture = await captureProcess(target.session, target.proc, target.pid, target.registers, {
@@ -101,7 +101,7 @@ async function finishCheckpoint(
   state: ProcessState,
   pending: Promise<PageImage>,
   settings: CheckpointSettings,
-  info: { index: number; elapsedSeconds: number; pauseMs: number; snapshots: Map<number, { dest: string; sha256: string }>; instructions?: bigint },
+  info: { index: number; elapsedSeconds: number; pauseMs: number; snapshots: Map<number, { dest: string; sha256: string }>; instructions?: bigint; marker?: Record<string, string> },
 ): Promise<CheckpointSummary> {
   let image: PageImage;
   try {
@@ -144,6 +144,7 @@ async function finishCheckpoint(
       elapsedSeconds: info.elapsedSeconds,
       pauseMs: Math.round(info.pauseMs),
       ...(info.instructions !== undefined ? { instructions: info.instructions.toString() } : {}),
+      ...(info.marker !== undefined ? { marker: info.marker } : {}),
       target: { exe: state.exe, argv: settings.spec.argv, env: settings.spec.env, cwd: state.cwd, pid: state.pid },
       stdio: Object.fromEntries(
         (['stdin', 'stdout', 'stderr'] as const).flatMap((name, n) => {

@@ -56,7 +56,8 @@ export async function prepareRun(checkpointDir: string, outdir: string): Promise
       continue;
     }
     const exists = await stat(file.path).then(() => true, () => false);
-    if (!exists || (await sha256File(file.path)) !== file.sha256) {
+    // Directories and devices have no contents to compare (their sha256 is recorded empty).
+    if (!exists || (file.sha256 !== '' && (await sha256File(file.path)) !== file.sha256)) {
       throw new CheckpointError(`${file.path} (fd ${file.fd}) ${exists ? 'changed' : 'disappeared'} since the checkpoint was taken`, {
         hint: 'restore the original file: gem5 reopens it at the recorded offset and would read different bytes',
       });

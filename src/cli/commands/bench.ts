@@ -16,7 +16,7 @@ export const benchCommand = defineCommand({
     }
     println(io.stdout, 'Built-in workloads (real Debian programs on generated inputs; --size small|default):');
     for (const w of CATALOG) {
-      println(io.stdout, `  ${w.name.padEnd(9)} ${w.invocation('small').argv.join(' ').padEnd(36)} ${w.description} [${w.debianPackage}]`);
+      println(io.stdout, `  ${w.name.padEnd(9)} ${w.description} [${w.debianPackage}]${w.needsVm ? ` (needs --vm for gem5: ${w.needsVm})` : ''}`);
     }
     println(io.stdout);
     println(io.stdout, 'SPEC CPU 2017 (needs spec2017.install_path in lapidary.yaml; --size test|train|refrate|refspeed|ref; --invocation K):');

@@ -21,6 +21,7 @@ export const simulateCommand = defineCommand({
       .option('outdir', { type: 'string', default: 'm5out', describe: 'gem5 output directory (stats.txt, logs, program output)' })
       .option('debug-mode', { type: 'boolean', default: false, describe: 'run gem5.debug under gdb instead of gem5.opt' })
       .option('debug-flags', { type: 'string', describe: 'gem5 --debug-flags' })
+      .option('checkpoint-at-end', { type: 'string', describe: 'write gem5\'s own checkpoint of the state where the run stops into this directory' })
       .option('config', { alias: 'c', type: 'string', describe: 'lapidary.yaml (default: the first one found upward from here)' }),
   run: async (args, io: CliIo) => {
     const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
@@ -35,6 +36,7 @@ export const simulateCommand = defineCommand({
       caches: args.caches ?? (args.cpu === 'o3' || args.cpu === 'minor' ? DEFAULT_CACHES : ''),
       ...(args['max-insts'] !== undefined ? { maxInsts: BigInt(args['max-insts']) } : {}),
       ...(args['debug-flags'] ? { debugFlags: args['debug-flags'] } : {}),
+      ...(args['checkpoint-at-end'] ? { checkpointAtEnd: resolve(io.cwd, args['checkpoint-at-end']) } : {}),
     };
     println(io.stderr, `lapidary: restoring ${prepared.checkpoint} (${prepared.manifest.target.argv.join(' ')}) in ${run.gem5} with the ${run.cpu} CPU`);
     if (args['debug-mode']) {

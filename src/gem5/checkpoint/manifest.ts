@@ -22,7 +22,7 @@ export interface OpenFileRecord {
   flags: number;
   offset: string;
   writable: boolean;
-  /** sha256 of the file's contents when the checkpoint was taken. */
+  /** sha256 of the file's contents when the checkpoint was taken; '' for directories and devices. */
   sha256: string;
   /** For files open for writing: a copy of the contents at the checkpoint, relative to the checkpoint directory. */
   snapshot?: string;
@@ -40,8 +40,13 @@ export interface CheckpointManifest {
   elapsedSeconds: number;
   /** Milliseconds the target was stopped to take this checkpoint. */
   pauseMs: number;
-  /** Retired user-mode instructions since the start point, when counted. */
+  /** Retired user-mode instructions since main, when counted (--interval-insts); also gem5's instCnt. */
   instructions?: string;
+  /**
+   * The point independently of counters, as LoopPoint and gem5's PcCountTracker name it: the
+   * `hits`-th execution of the instruction at file offset `offset` of `object` since main.
+   */
+  marker?: Record<string, string>;
   target: { exe: string; argv: string[]; env: string[]; cwd: string; pid: number };
   stdio: { stdin?: StdioRecord; stdout?: StdioRecord; stderr?: StdioRecord };
   /** How the native run was prepared (ASLR, LD_BIND_NOW, GLIBC_TUNABLES, vDSO) and the create options. */

@@ -33,6 +33,8 @@ export interface Gem5Invocation {
   /** Directories gem5 redirects: [directory the program uses, host directories tried in order]. */
   redirects: Array<[app: string, hosts: string[]]>;
   debugFlags?: string;
+  /** Write gem5's own checkpoint of the state where the run stopped into this directory. */
+  checkpointAtEnd?: string;
 }
 
 /** The gem5 command line for an invocation: gem5 options, then the script and its options. */
@@ -56,5 +58,6 @@ export function gem5Argv(run: Gem5Invocation): string[] {
     argv.push('--warmup-insts', (run.warmupInsts ?? 0n).toString(), '--detail-insts', run.detailInsts.toString());
   }
   if (run.redirects.length > 0) argv.push('--redirects', JSON.stringify(run.redirects));
+  if (run.checkpointAtEnd !== undefined) argv.push('--checkpoint-at-end', run.checkpointAtEnd);
   return argv;
 }
