@@ -28,8 +28,12 @@ export async function restore(checkpoint: string, outdir: string, extra: string[
   return { ...run, programStdout, outdir };
 }
 
-/** The bytes a native run wrote to stdout after a checkpoint: what gem5 must write after restoring it. */
+/**
+ * The bytes a native run wrote to stdout after a checkpoint: what gem5 must write after restoring
+ * it. A program that had closed its stdout by then (zstd does before it exits) writes nothing more.
+ */
 export function nativeRemainder(nativeStdout: Buffer, checkpointDir: string): Buffer {
   const manifest = JSON.parse(readFileSync(join(checkpointDir, 'lapidary.json'), 'utf8')) as { stdio: { stdout?: { offset: string } } };
-  return nativeStdout.subarray(Number(manifest.stdio.stdout?.offset ?? 0));
+  const offset = manifest.stdio.stdout === undefined ? nativeStdout.length : Number(manifest.stdio.stdout.offset);
+  return nativeStdout.subarray(offset);
 }
