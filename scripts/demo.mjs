@@ -12,7 +12,7 @@ const run = (...args) => execFileSync(process.execPath, [cli, ...args], { stdio:
 
 rmSync(out, { recursive: true, force: true });
 const checkpoints = join(out, 'xz-checkpoints');
-run('create', '--bench', 'xz', '--size', 'small', '--interval', '0.05', '--directory', checkpoints);
+run('create', '--bench', 'xz', '--size', 'small', '--interval', '0.01', '--directory', checkpoints);
 run('inspect', join(checkpoints, 'cpt.1'));
 const last = readdirSync(checkpoints).filter((n) => /^cpt\.\d+$/.test(n)).sort((a, b) => Number(a.slice(4)) - Number(b.slice(4))).pop();
 try {

@@ -13,7 +13,7 @@ const lapidary = (...args) => execFileSync(process.execPath, [cli, ...args], { e
 let dir = process.argv[2];
 if (dir === undefined) {
   dir = join(mkdtempSync(join(tmpdir(), 'lapidary-bench-parallel-')), 'xz');
-  lapidary('create', '--bench', 'xz', '--size', 'small', '--interval', '0.1', '--directory', dir, '--max-checkpoints', '6');
+  lapidary('create', '--bench', 'xz', '--size', 'small', '--interval', '0.01', '--directory', dir, '--max-checkpoints', '5');
 }
 const checkpoints = readdirSync(dir).filter((n) => /^cpt\.\d+$/.test(n)).length;
 const window = ['--cpu', 'timing', '--warmup-insts', '1000000', '--detail-insts', '200000'];

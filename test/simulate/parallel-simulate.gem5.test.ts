@@ -21,7 +21,7 @@ async function records(dir: string, name: string): Promise<Record[]> {
 
 describe.skipIf(GEM5 === undefined)(`parallel-simulate with gem5${GEM5_SKIP_REASON}`, () => {
   beforeAll(async () => {
-    const made = await lapidary(['create', '--bench', 'xz', '--size', 'small', '--interval', '0.08', '--directory', cpts, '--max-checkpoints', '6'], { env });
+    const made = await lapidary(['create', '--bench', 'xz', '--size', 'small', '--interval', '0.01', '--directory', cpts, '--max-checkpoints', '5'], { env });
     expect(made.exitCode, made.stderr).toBe(0);
   }, 600_000);
 
