@@ -2,14 +2,15 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MiCommandError, TargetExitedError, UsageError } from '../errors.js';
+import { TargetExitedError } from '../errors.js';
 import { GdbSession } from '../gdb/session.js';
-import { execArguments, execContinue, execRun, fileExecAndSymbols, gdbSet, insertBreakpoint } from '../mi/commands/index.js';
+import { execArguments, execRun, fileExecAndSymbols, gdbSet } from '../mi/commands/index.js';
 import { readMaps } from '../capture/procfs/maps.js';
 import { LOCAL_PROC, type ProcAccess } from '../capture/proc-access.js';
 import { registerNumbers } from '../capture/capture.js';
 import type { NativeEnvironment } from './native-env.js';
 import { removeVdsoFromAuxv } from './vdso.js';
+import { launcherSpec, rspOf, runToMain } from './start.js';
 
 /** lapidary's launcher, built from src/native/launcher.c by `npm run build`. */
 export const LAUNCHER = fileURLToPath(new URL('../../dist/native/lapidary-exec', import.meta.url));
@@ -46,48 +47,6 @@ export interface LaunchedTarget {
   syscallHint?: bigint;
   /** Set after a snapshot rewrote the PC: the next resume steps over a breakpoint here (resume.ts). */
   stepOverAt?: bigint;
-}
-
-function launcherSpec(spec: TargetSpec): string {
-  const fields = ['lapidary-exec/1', spec.cwd, spec.stdin, spec.stdout, spec.stderr, spec.exe,
-    String(spec.argv.length), ...spec.argv, String(spec.env.length), ...spec.env];
-  return fields.map((f) => `${f}\0`).join('');
-}
-
-async function rspOf(session: GdbSession): Promise<bigint> {
-  const value = (await session.send('-data-evaluate-expression $rsp')).results.str('value');
-  return BigInt(value.split(' ')[0]!);
-}
-
-/** Continue to the next stop; the program must not end before it. */
-async function continueTo(session: GdbSession, exe: string, where: string): Promise<bigint> {
-  await execContinue(session);
-  const stop = await session.waitForStop();
-  if (stop.exited) throw new TargetExitedError(`${exe} exited (status ${stop.exitCode ?? '?'}) before reaching ${where}`);
-  return stop.frameAddr ?? 0n;
-}
-
-/**
- * Run from the first instruction to `main`. Stripped programs (most of Debian's) have no `main`
- * symbol; then the stop is at glibc's `__libc_start_main`, whose first argument is main's
- * address (glibc csu/libc-start.c), and a breakpoint there finds it.
- */
-async function runToMain(session: GdbSession, exe: string): Promise<bigint> {
-  try {
-    await insertBreakpoint(session, 'main', { temporary: true });
-    return await continueTo(session, exe, 'main');
-  } catch (error) {
-    if (!(error instanceof MiCommandError)) throw error;
-  }
-  try {
-    await session.send('-break-insert -t -f __libc_start_main');
-  } catch {
-    throw new UsageError(`${exe} has no symbol "main" and does not start through glibc's __libc_start_main`, { hint: 'use --start entry to begin at the first instruction' });
-  }
-  await continueTo(session, exe, '__libc_start_main');
-  const main = BigInt((await session.send('-data-evaluate-expression "(unsigned long)$rdi"')).results.str('value'));
-  await insertBreakpoint(session, `*0x${main.toString(16)}`, { temporary: true });
-  return continueTo(session, exe, 'main');
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { appendFile, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LapidaryError, MiCommandError, TargetExitedError, UsageError, VmAgentError, VmBootError, VmGdbServerError } from '../errors.js';
+import { LapidaryError, MiCommandError, TargetExitedError, VmAgentError, VmBootError, VmGdbServerError } from '../errors.js';
 import { LAUNCHER, type LaunchedTarget, type StartPoint, type TargetSpec } from '../create/launch.js';
 import type { NativeEnvironment } from '../create/native-env.js';
 import { removeVdsoFromAuxv } from '../create/vdso.js';
@@ -10,7 +10,7 @@ import { registerNumbers } from '../capture/capture.js';
 import { readMaps } from '../capture/procfs/maps.js';
 import { registerCleanup } from '../gdb/cleanup.js';
 import { GdbSession } from '../gdb/session.js';
-import { execArguments, execContinue, execRun, fileExecAndSymbols, gdbSet, insertBreakpoint } from '../mi/commands/index.js';
+import { execArguments, execRun, fileExecAndSymbols, gdbSet } from '../mi/commands/index.js';
 import { chooseAccel, type Accel, type AccelChoice } from './accel.js';
 import { AgentClient } from './agent-client.js';
 import { vmCacheDir } from './cache.js';
@@ -21,6 +21,7 @@ import { ensureGuestImage } from './image.js';
 import { GUEST } from './init-script.js';
 import { bootableKernel, findGuestKernel } from './kernel.js';
 import { freeLoopbackPort, QemuVm, type BootTimes, type VmConfig } from './qemu.js';
+import { launcherSpec, rspOf, runToMain } from '../create/start.js';
 
 /** Options of launchTargetInVm. */
 export interface VmLaunchOptions {
@@ -82,42 +83,6 @@ const GUEST_SPEC = '/tmp/lapidary/spec';
 /** Size of the shared-memory window, bytes (ivshmem needs a power of two; one agent read). */
 const SHM_BYTES = 16 * 1024 * 1024;
 
-function launcherSpec(spec: TargetSpec): string {
-  const fields = ['lapidary-exec/1', spec.cwd, spec.stdin, spec.stdout, spec.stderr, spec.exe,
-    String(spec.argv.length), ...spec.argv, String(spec.env.length), ...spec.env];
-  return fields.map((f) => `${f}\0`).join('');
-}
-
-async function continueTo(session: GdbSession, exe: string, where: string): Promise<bigint> {
-  await execContinue(session);
-  const stop = await session.waitForStop();
-  if (stop.exited) throw new TargetExitedError(`${exe} exited (status ${stop.exitCode ?? '?'}) before reaching ${where}`);
-  return stop.frameAddr ?? 0n;
-}
-
-/** As src/create/launch.ts runToMain: `main`, or main's address from __libc_start_main's first argument. */
-async function runToMain(session: GdbSession, exe: string): Promise<bigint> {
-  try {
-    await insertBreakpoint(session, 'main', { temporary: true });
-    return await continueTo(session, exe, 'main');
-  } catch (error) {
-    if (!(error instanceof MiCommandError)) throw error;
-  }
-  try {
-    await session.send('-break-insert -t -f __libc_start_main');
-  } catch {
-    throw new UsageError(`${exe} has no symbol "main" and does not start through glibc's __libc_start_main`, { hint: 'use --start entry to begin at the first instruction' });
-  }
-  await continueTo(session, exe, '__libc_start_main');
-  const main = BigInt((await session.send('-data-evaluate-expression "(unsigned long)$rdi"')).results.str('value'));
-  await insertBreakpoint(session, `*0x${main.toString(16)}`, { temporary: true });
-  return continueTo(session, exe, 'main');
-}
-
-async function rspOf(session: GdbSession): Promise<bigint> {
-  const value = (await session.send('-data-evaluate-expression $rsp')).results.str('value');
-  return BigInt(value.split(' ')[0]!);
-}
 
 /** Resources of one launch, released in reverse by release(). */
 class Resources {

@@ -10,7 +10,7 @@
  * `invoke()`, so it inherits that benchmark's checks. Do not edit by hand without re-checking.
  */
 import type { SpecBenchmarkSpec } from '../types.js';
-import { run, xz } from './helpers.js';
+import { run } from './helpers.js';
 
 /** The fprate benchmarks, in SPEC's numeric order. */
 export const FPRATE: readonly SpecBenchmarkSpec[] = [

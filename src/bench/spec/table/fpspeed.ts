@@ -10,7 +10,7 @@
  * `invoke()`, so it inherits that benchmark's checks. Do not edit by hand without re-checking.
  */
 import type { SpecBenchmarkSpec } from '../types.js';
-import { POP2_NTHREADS, ROMS_TILES, run, xz } from './helpers.js';
+import { POP2_NTHREADS, ROMS_TILES, run } from './helpers.js';
 
 /** The fpspeed benchmarks, in SPEC's numeric order. */
 export const FPSPEED: readonly SpecBenchmarkSpec[] = [

@@ -1,0 +1,53 @@
+import type { GdbSession } from '../gdb/session.js';
+import { MiCommandError, TargetExitedError, UsageError } from '../errors.js';
+import { execContinue, insertBreakpoint } from '../mi/commands/index.js';
+import type { TargetSpec } from './launch.js';
+
+/**
+ * Steps of starting a target under gdb shared by this machine (launch.ts) and a VM
+ * (src/vm/launch.ts): the launcher's spec file, the initial stack pointer, running to main.
+ */
+
+/** The spec file of src/native/launcher.c: NUL-terminated fields. */
+export function launcherSpec(spec: TargetSpec): string {
+  const fields = ['lapidary-exec/1', spec.cwd, spec.stdin, spec.stdout, spec.stderr, spec.exe,
+    String(spec.argv.length), ...spec.argv, String(spec.env.length), ...spec.env];
+  return fields.map((f) => `${f}\0`).join('');
+}
+
+/** The stack pointer of the stopped thread. */
+export async function rspOf(session: GdbSession): Promise<bigint> {
+  const value = (await session.send('-data-evaluate-expression $rsp')).results.str('value');
+  return BigInt(value.split(' ')[0]!);
+}
+
+/** Continue to the next stop; the program must not end before it. */
+async function continueTo(session: GdbSession, exe: string, where: string): Promise<bigint> {
+  await execContinue(session);
+  const stop = await session.waitForStop();
+  if (stop.exited) throw new TargetExitedError(`${exe} exited (status ${stop.exitCode ?? '?'}) before reaching ${where}`);
+  return stop.frameAddr ?? 0n;
+}
+
+/**
+ * Run from the first instruction to `main`. Stripped programs (most of Debian's) have no `main`
+ * symbol; then the stop is at glibc's `__libc_start_main`, whose first argument is main's
+ * address (glibc csu/libc-start.c), and a breakpoint there finds it.
+ */
+export async function runToMain(session: GdbSession, exe: string): Promise<bigint> {
+  try {
+    await insertBreakpoint(session, 'main', { temporary: true });
+    return await continueTo(session, exe, 'main');
+  } catch (error) {
+    if (!(error instanceof MiCommandError)) throw error;
+  }
+  try {
+    await session.send('-break-insert -t -f __libc_start_main');
+  } catch {
+    throw new UsageError(`${exe} has no symbol "main" and does not start through glibc's __libc_start_main`, { hint: 'use --start entry to begin at the first instruction' });
+  }
+  await continueTo(session, exe, '__libc_start_main');
+  const main = BigInt((await session.send('-data-evaluate-expression "(unsigned long)$rdi"')).results.str('value'));
+  await insertBreakpoint(session, `*0x${main.toString(16)}`, { temporary: true });
+  return continueTo(session, exe, 'main');
+}
