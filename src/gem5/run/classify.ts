@@ -41,8 +41,9 @@ const SIGNATURES: readonly Signature[] = [
     pattern: /panic: Tried to (read|write|execute|access) unmapped address/,
     hint: 'the restored address space lacks a mapping; inspect the checkpoint with `lapidary inspect` and report it',
   },
-  { kind: 'panic', pattern: /^panic: /m, hint: 'gem5 hit an internal error; see gem5.log in the output directory' },
-  { kind: 'fatal', pattern: /^fatal: /m, hint: 'gem5 refused the configuration or checkpoint; see gem5.log in the output directory' },
+  // gem5 prefixes these with the source location: `src/sim/serialize.hh:452: fatal: …`.
+  { kind: 'panic', pattern: /(^|: )panic: /m, hint: 'gem5 hit an internal error; see simerr.txt in the output directory' },
+  { kind: 'fatal', pattern: /(^|: )fatal: /m, hint: 'gem5 refused the configuration or checkpoint; see simerr.txt in the output directory' },
 ];
 
 /**
@@ -61,10 +62,10 @@ export function classifyGem5Exit(exitCode: number | undefined, signal: string | 
     }
   }
   if (signal !== undefined) {
-    return { kind: 'signal', detail: `gem5 was killed by ${signal}`, hint: 'gem5 crashed or was stopped from outside; see gem5.log' };
+    return { kind: 'signal', detail: `gem5 was killed by ${signal}`, hint: 'gem5 crashed or was stopped from outside; see simerr.txt' };
   }
   if (exitCode !== undefined && exitCode !== 0) {
-    return { kind: 'exit-code', detail: `gem5 exited with status ${exitCode}`, hint: 'see gem5.log in the output directory' };
+    return { kind: 'exit-code', detail: `gem5 exited with status ${exitCode}`, hint: 'see simerr.txt in the output directory' };
   }
   return undefined;
 }
