@@ -47,8 +47,13 @@ export async function findSyscallInstruction(proc: ProcAccess, pid: number, regi
   }
 }
 
-async function setRegister(session: GdbSession, name: string, value: bigint): Promise<void> {
-  await session.send(`-data-evaluate-expression "$${name} = ${BigInt.asIntN(64, value)}"`);
+/**
+ * Set registers in one MI round trip, in the order given: a C comma expression of assignments
+ * (`$rip = …, $rax = …`), which gdb evaluates left to right.
+ */
+async function setRegisters(session: GdbSession, values: ReadonlyArray<readonly [string, bigint]>): Promise<void> {
+  const expression = values.map(([name, value]) => `$${name} = ${BigInt.asIntN(64, value)}`).join(', ');
+  await session.send(`-data-evaluate-expression "${expression}"`);
 }
 
 /**
@@ -58,11 +63,24 @@ async function setRegister(session: GdbSession, name: string, value: bigint): Pr
  * are read from the target itself, where gdb has removed them while it is stopped.
  */
 export async function breakpointPages(session: GdbSession): Promise<bigint[]> {
+  const cached = breakpointPageCache.get(session);
+  if (cached !== undefined) return cached;
   const listing = await session.console('maint info breakpoints');
   const pages = new Set<bigint>();
   for (const match of listing.matchAll(/\b0x([0-9a-f]{16})\b/g)) pages.add(BigInt(`0x${match[1]}`) & ~0xfffn);
+  breakpointPageCache.set(session, [...pages]);
+  // gdb re-plants its breakpoints when libraries come and go or breakpoints change: ask again then.
+  const forget = (record: { asyncClass: string }): void => {
+    if (/^(library-|breakpoint-)/.test(record.asyncClass)) {
+      breakpointPageCache.delete(session);
+      session.off('notify', forget);
+    }
+  };
+  session.on('notify', forget);
   return [...pages];
 }
+
+const breakpointPageCache = new WeakMap<GdbSession, bigint[]>();
 
 /** Numbers of the enabled breakpoints (`-break-list`, GDB manual "GDB/MI Breakpoint Commands"). */
 async function enabledBreakpoints(session: GdbSession): Promise<number[]> {
@@ -87,20 +105,14 @@ export async function forkSnapshot(session: GdbSession, thread: ThreadState, sys
   await session.send('-gdb-set detach-on-fork off');
   try {
     // Writing RIP first: gdb then sets orig_rax to -1, so nothing is restarted behind our back.
-    await setRegister(session, 'rip', syscallAt);
-    await setRegister(session, 'rax', SYS_CLONE);
-    await setRegister(session, 'rdi', CLONE_PARENT | SIGCHLD);
-    for (const name of ['rsi', 'rdx', 'r10', 'r8']) await setRegister(session, name, 0n);
+    await setRegisters(session, [['rip', syscallAt], ['rax', SYS_CLONE], ['rdi', CLONE_PARENT | SIGCHLD], ['rsi', 0n], ['rdx', 0n], ['r10', 0n], ['r8', 0n]]);
     await session.send('-exec-step-instruction');
     await session.waitForStop({ timeoutMs: 30_000 });
     child = BigInt((await session.send('-data-evaluate-expression "(long)$rax"')).results.str('value'));
   } finally {
     const g = thread.gpr;
-    await setRegister(session, 'rip', g.rip);
-    for (const [name, value] of [['rax', g.rax], ['rdi', g.rdi], ['rsi', g.rsi], ['rdx', g.rdx], ['r10', g.r10], ['r8', g.r8],
-      ['rcx', g.rcx], ['r11', g.r11], ['eflags', g.rflags]] as const) {
-      await setRegister(session, name, value);
-    }
+    await setRegisters(session, [['rip', g.rip], ['rax', g.rax], ['rdi', g.rdi], ['rsi', g.rsi], ['rdx', g.rdx], ['r10', g.r10], ['r8', g.r8],
+      ['rcx', g.rcx], ['r11', g.r11], ['eflags', g.rflags]]);
     if (breakpoints.length > 0) await session.send(`-break-enable ${breakpoints.join(' ')}`);
     await session.send('-gdb-set detach-on-fork on');
   }
