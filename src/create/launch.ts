@@ -2,15 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TargetExitedError } from '../errors.js';
 import { GdbSession } from '../gdb/session.js';
 import { execArguments, execRun, fileExecAndSymbols, gdbSet } from '../mi/commands/index.js';
-import { readMaps } from '../capture/procfs/maps.js';
 import { LOCAL_PROC, type ProcAccess } from '../capture/proc-access.js';
-import { registerNumbers } from '../capture/capture.js';
 import type { NativeEnvironment } from './native-env.js';
-import { removeVdsoFromAuxv } from './vdso.js';
-import { launcherSpec, rspOf, runToMain } from './start.js';
+import { finishStart, launcherSpec } from './start.js';
 
 /** lapidary's launcher, built from src/native/launcher.c by `npm run build`. */
 export const LAUNCHER = fileURLToPath(new URL('../../dist/native/lapidary-exec', import.meta.url));
@@ -78,22 +74,8 @@ export async function launchTarget(
     await session.console('catch exec');
     await execRun(session);
     const execStop = await session.waitForStop({ timeoutMs: 60_000 });
-    if (execStop.exited || execStop.reason !== 'exec') {
-      const why = await readFile(`${specFile}.err`, 'utf8').catch(() => '');
-      throw new TargetExitedError(`${spec.exe} did not start${why ? `: ${why.trim()}` : ` (gdb stopped: ${execStop.reason ?? 'unknown'})`}`);
-    }
-    const pid = session.inferiorPid;
-    if (pid === undefined) throw new TargetExitedError(`${spec.exe} has no pid after exec`);
-    await session.send('-break-delete');
-    let vdsoRemoved = false;
-    if (native.removeVdso) {
-      const stack = (await readMaps(LOCAL_PROC, pid)).find((r) => r.kind === 'stack');
-      if (stack === undefined) throw new TargetExitedError(`${spec.exe} has no [stack] at its first instruction`);
-      vdsoRemoved = await removeVdsoFromAuxv(session, LOCAL_PROC, pid, await rspOf(session), stack.end);
-    }
-    let startPc = execStop.frameAddr ?? 0n;
-    if (options.start === 'main') startPc = await runToMain(session, spec.exe);
-    return { session, proc: LOCAL_PROC, pid, registers: await registerNumbers(session), vdsoRemoved, startPc };
+    const started = await finishStart(session, LOCAL_PROC, spec, native, options.start, execStop, () => readFile(`${specFile}.err`, 'utf8').catch(() => ''));
+    return { session, proc: LOCAL_PROC, ...started };
   } catch (error) {
     await session.close();
     throw error;

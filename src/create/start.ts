@@ -1,7 +1,13 @@
 import type { GdbSession } from '../gdb/session.js';
 import { MiCommandError, TargetExitedError, UsageError } from '../errors.js';
 import { execContinue, insertBreakpoint } from '../mi/commands/index.js';
-import type { TargetSpec } from './launch.js';
+import type { StopEvent } from '../mi/index.js';
+import { readMaps } from '../capture/procfs/maps.js';
+import { registerNumbers } from '../capture/capture.js';
+import type { ProcAccess } from '../capture/proc-access.js';
+import type { NativeEnvironment } from './native-env.js';
+import type { StartPoint, TargetSpec } from './launch.js';
+import { removeVdsoFromAuxv } from './vdso.js';
 
 /**
  * Steps of starting a target under gdb shared by this machine (launch.ts) and a VM
@@ -50,4 +56,46 @@ export async function runToMain(session: GdbSession, exe: string): Promise<bigin
   const main = BigInt((await session.send('-data-evaluate-expression "(unsigned long)$rdi"')).results.str('value'));
   await insertBreakpoint(session, `*0x${main.toString(16)}`, { temporary: true });
   return continueTo(session, exe, 'main');
+}
+
+/** What the common part of starting a target finds out. */
+export interface StartedTarget {
+  pid: number;
+  registers: Map<string, number>;
+  vdsoRemoved: boolean;
+  startPc: bigint;
+}
+
+/**
+ * From the `catch exec` stop at the target's first instruction to its start point: check that the
+ * launcher did exec it (else report the launcher's own error), remove the vDSO from the auxiliary
+ * vector, and run to main unless the start is `entry`.
+ * @param launcherError reads the launcher's error file (SPEC.err), '' when there is none.
+ * @throws TargetExitedError when the program did not start or has no stack.
+ */
+export async function finishStart(
+  session: GdbSession,
+  proc: ProcAccess,
+  spec: TargetSpec,
+  native: NativeEnvironment,
+  start: StartPoint,
+  execStop: StopEvent,
+  launcherError: () => Promise<string>,
+  where = '',
+): Promise<StartedTarget> {
+  if (execStop.exited || execStop.reason !== 'exec') {
+    const why = await launcherError();
+    throw new TargetExitedError(`${spec.exe} did not start${where}${why ? `: ${why.trim()}` : ` (gdb stopped: ${execStop.reason ?? 'unknown'})`}`);
+  }
+  const pid = session.inferiorPid;
+  if (pid === undefined) throw new TargetExitedError(`${spec.exe} has no pid after exec`);
+  await session.send('-break-delete');
+  let vdsoRemoved = false;
+  if (native.removeVdso) {
+    const stack = (await readMaps(proc, pid)).find((r) => r.kind === 'stack');
+    if (stack === undefined) throw new TargetExitedError(`${spec.exe} has no [stack] at its first instruction`);
+    vdsoRemoved = await removeVdsoFromAuxv(session, proc, pid, await rspOf(session), stack.end);
+  }
+  const startPc = start === 'main' ? await runToMain(session, spec.exe) : execStop.frameAddr ?? 0n;
+  return { pid, registers: await registerNumbers(session), vdsoRemoved, startPc };
 }

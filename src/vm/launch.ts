@@ -2,12 +2,9 @@ import { existsSync, rmSync, statSync } from 'node:fs';
 import { appendFile, copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LapidaryError, MiCommandError, TargetExitedError, VmAgentError, VmBootError, VmGdbServerError } from '../errors.js';
+import { LapidaryError, MiCommandError, VmAgentError, VmBootError, VmGdbServerError } from '../errors.js';
 import { LAUNCHER, type LaunchedTarget, type StartPoint, type TargetSpec } from '../create/launch.js';
 import type { NativeEnvironment } from '../create/native-env.js';
-import { removeVdsoFromAuxv } from '../create/vdso.js';
-import { registerNumbers } from '../capture/capture.js';
-import { readMaps } from '../capture/procfs/maps.js';
 import { registerCleanup } from '../gdb/cleanup.js';
 import { GdbSession } from '../gdb/session.js';
 import { execArguments, execRun, fileExecAndSymbols, gdbSet } from '../mi/commands/index.js';
@@ -21,7 +18,7 @@ import { ensureGuestImage } from './image.js';
 import { GUEST } from './init-script.js';
 import { bootableKernel, findGuestKernel } from './kernel.js';
 import { freeLoopbackPort, QemuVm, type BootTimes, type VmConfig } from './qemu.js';
-import { launcherSpec, rspOf, runToMain } from '../create/start.js';
+import { finishStart, launcherSpec } from '../create/start.js';
 
 /** Options of launchTargetInVm. */
 export interface VmLaunchOptions {
@@ -239,23 +236,10 @@ export async function launchTargetInVm(spec: TargetSpec, native: NativeEnvironme
       throw new VmGdbServerError(`gdbserver in the VM did not start ${LAUNCHER}: ${error.gdbMessage}\nguest console (last lines):\n${vm.consoleTail()}`);
     }
     const execStop = await session.waitForStop({ timeoutMs: decision.accel === 'kvm' ? 60_000 : 300_000 });
-    if (execStop.exited || execStop.reason !== 'exec') {
-      const why = await agent.readFile(`${GUEST_SPEC}.err`).then((b) => b.toString('utf8'), () => '');
-      throw new TargetExitedError(`${spec.exe} did not start in the VM${why ? `: ${why.trim()}` : ` (gdb stopped: ${execStop.reason ?? 'unknown'})`}`);
-    }
-    const pid = session.inferiorPid;
-    if (pid === undefined) throw new TargetExitedError(`${spec.exe} has no pid after exec`);
-    await session.send('-break-delete');
-    let vdsoRemoved = false;
-    if (native.removeVdso) {
-      const stack = (await readMaps(proc, pid)).find((r) => r.kind === 'stack');
-      if (stack === undefined) throw new TargetExitedError(`${spec.exe} has no [stack] at its first instruction`);
-      vdsoRemoved = await removeVdsoFromAuxv(session, proc, pid, await rspOf(session), stack.end);
-    }
-    let startPc = execStop.frameAddr ?? 0n;
-    if (options.start === 'main') startPc = await runToMain(session, spec.exe);
+    const started = await finishStart(session, proc, spec, native, options.start, execStop,
+      () => agent.readFile(`${GUEST_SPEC}.err`).then((b) => b.toString('utf8'), () => ''), ' in the VM');
     return {
-      session, proc, pid, registers: await registerNumbers(session), vdsoRemoved, startPc,
+      session, proc, ...started,
       accel: decision.accel,
       cpuModel: cpu,
       vm: {
