@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GdbSession } from '../gdb/session.js';
-import { execArguments, execRun, fileExecAndSymbols, gdbSet } from '../mi/commands/index.js';
+import { execArguments, execRun, fileExecAndSymbols } from '../mi/commands/index.js';
 import { LOCAL_PROC, type ProcAccess } from '../capture/proc-access.js';
 import type { NativeEnvironment } from './native-env.js';
-import { finishStart, launcherSpec } from './start.js';
+import { configureLaunchSession, finishStart, launcherSpec } from './start.js';
 
 /** lapidary's launcher, built from src/native/launcher.c by `npm run build`. */
 export const LAUNCHER = fileURLToPath(new URL('../../dist/native/lapidary-exec', import.meta.url));
@@ -62,13 +62,7 @@ export async function launchTarget(
   await writeFile(specFile, launcherSpec(spec));
   const session = await GdbSession.start({ cwd: spec.cwd, ...(options.transcript ? { transcript: options.transcript } : {}) });
   try {
-    await gdbSet(session, 'startup-with-shell', 'off');
-    await gdbSet(session, 'disable-randomization', native.aslr ? 'off' : 'on');
-    await gdbSet(session, 'auto-load', 'off');
-    await gdbSet(session, 'debuginfod enabled', 'off');
-    // Snapshots clone the target; the child must stay with gdb, the target stay current.
-    await gdbSet(session, 'follow-fork-mode', 'parent');
-    await gdbSet(session, 'schedule-multiple', 'off');
+    await configureLaunchSession(session, native);
     await fileExecAndSymbols(session, LAUNCHER);
     await execArguments(session, [specFile]);
     await session.console('catch exec');

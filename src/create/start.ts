@@ -1,6 +1,6 @@
 import type { GdbSession } from '../gdb/session.js';
 import { MiCommandError, TargetExitedError, UsageError } from '../errors.js';
-import { execContinue, insertBreakpoint } from '../mi/commands/index.js';
+import { execContinue, gdbSet, insertBreakpoint } from '../mi/commands/index.js';
 import type { StopEvent } from '../mi/index.js';
 import { readMaps } from '../capture/procfs/maps.js';
 import { registerNumbers } from '../capture/capture.js';
@@ -98,4 +98,18 @@ export async function finishStart(
   }
   const startPc = start === 'main' ? await runToMain(session, spec.exe) : execStop.frameAddr ?? 0n;
   return { pid, registers: await registerNumbers(session), vdsoRemoved, startPc };
+}
+
+/**
+ * The gdb settings every launch needs, on bare metal or over the VM's gdbserver: no shell between
+ * gdb and the launcher, ASLR as the native environment asks, no auto-loaded scripts or debuginfod
+ * downloads, and the target kept current when a snapshot clones it (GDB manual, "Forks").
+ */
+export async function configureLaunchSession(session: GdbSession, native: NativeEnvironment): Promise<void> {
+  await gdbSet(session, 'startup-with-shell', 'off');
+  await gdbSet(session, 'disable-randomization', native.aslr ? 'off' : 'on');
+  await gdbSet(session, 'auto-load', 'off');
+  await gdbSet(session, 'debuginfod enabled', 'off');
+  await gdbSet(session, 'follow-fork-mode', 'parent');
+  await gdbSet(session, 'schedule-multiple', 'off');
 }

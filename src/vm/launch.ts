@@ -18,7 +18,7 @@ import { ensureGuestImage } from './image.js';
 import { GUEST } from './init-script.js';
 import { bootableKernel, findGuestKernel } from './kernel.js';
 import { freeLoopbackPort, QemuVm, type BootTimes, type VmConfig } from './qemu.js';
-import { finishStart, launcherSpec } from '../create/start.js';
+import { configureLaunchSession, finishStart, launcherSpec } from '../create/start.js';
 
 /** Options of launchTargetInVm. */
 export interface VmLaunchOptions {
@@ -211,12 +211,7 @@ export async function launchTargetInVm(spec: TargetSpec, native: NativeEnvironme
       remoteInferiors: true,
     });
     resources.session = session;
-    await gdbSet(session, 'startup-with-shell', 'off');
-    await gdbSet(session, 'disable-randomization', native.aslr ? 'off' : 'on');
-    await gdbSet(session, 'auto-load', 'off');
-    await gdbSet(session, 'debuginfod enabled', 'off');
-    await gdbSet(session, 'follow-fork-mode', 'parent');
-    await gdbSet(session, 'schedule-multiple', 'off');
+    await configureLaunchSession(session, native);
     // The guest's files are this machine's, at the same paths: read symbols here, not over the wire.
     await gdbSet(session, 'sysroot', '/');
     const gdbPort = vm.config.gdbPort;
