@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -11,21 +11,26 @@ import { waitForNoProcess } from '../helpers/processes.js';
  * Faults real gem5 cannot be made to produce on demand in CI: a gem5 that never ends. The
  * stand-in is a script that sleeps (style.md: "abort a run whose gem5 is sleep 1000 and assert
  * no such process remains"). Real-gem5 failures are in parallel-simulate.gem5.test.ts.
+ * The script execs a private copy of sleep, so that the check for survivors does not see the
+ * sleeps of other test files running at the same time (Slurm's stand-in tasks sleep too).
  */
 const work = mkdtempSync(join(tmpdir(), 'lapidary-pool-'));
 const fakeGem5 = join(work, 'gem5.opt');
+const fakeSleep = join(work, 'stand-in-gem5-sleep');
 const checkpoints = join(work, 'cpts');
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 beforeAll(async () => {
-  writeFileSync(fakeGem5, '#!/bin/sh\n# stands in for a gem5 that never ends; its arguments are ignored\nexec sleep 1000\n');
+  copyFileSync('/usr/bin/sleep', fakeSleep);
+  chmodSync(fakeSleep, 0o755);
+  writeFileSync(fakeGem5, `#!/bin/sh\n# stands in for a gem5 that never ends; its arguments are ignored\nexec ${fakeSleep} 1000\n`);
   chmodSync(fakeGem5, 0o755);
   const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--interval', '0.05', '--directory', checkpoints, '--max-checkpoints', '3', '--stdout', '/dev/null'], { env: { ...process.env, STEP_MS: '20' } });
   expect(made.exitCode, made.stderr).toBe(0);
 });
 
 const env = () => ({ ...process.env, GEM5: fakeGem5 });
-const fakeRunning = /sleep$/;
+const fakeRunning = /stand-in-gem5-sleep$/;
 
 describe('parallel-simulate failures that never sink the batch (stand-in gem5)', () => {
   it('records a run past --timeout as Timeout, kills it, and goes on with the others', async () => {
