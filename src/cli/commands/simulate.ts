@@ -4,7 +4,7 @@ import { Gem5FailedError } from '../../errors.js';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CACHES, gem5Argv, type CpuModel, type Gem5Invocation } from '../../gem5/run/invocation.js';
 import { locateGem5 } from '../../gem5/run/locate.js';
-import { runGem5 } from '../../gem5/run/run.js';
+import { readGem5Result, runGem5, type Gem5Result } from '../../gem5/run/run.js';
 import { prepareRun } from '../../simulate/prepare.js';
 import { defineCommand } from '../command.js';
 import { println, type CliIo } from '../io.js';
@@ -39,17 +39,21 @@ export const simulateCommand = defineCommand({
       ...(args['checkpoint-at-end'] ? { checkpointAtEnd: resolve(io.cwd, args['checkpoint-at-end']) } : {}),
     };
     println(io.stderr, `lapidary: restoring ${prepared.checkpoint} (${prepared.manifest.target.argv.join(' ')}) in ${run.gem5} with the ${run.cpu} CPU`);
+    const summarize = (result: Gem5Result | undefined) => {
+      const cause = result?.cause ?? '(no exit event: gem5 did not finish)';
+      println(io.stdout, `exit cause: ${cause}${result ? ` (code ${result.exitCode}) at tick ${result.tick}` : ''}`);
+      for (const phase of result?.phases ?? []) println(io.stdout, `instructions: ${phase.simulated}`);
+      println(io.stdout, `m5out:     ${outdir}`);
+      println(io.stdout, `stats:     ${join(outdir, 'stats.txt')}`);
+      println(io.stdout, `program:   ${prepared.stdout}`);
+    };
     if (args['debug-mode']) {
       const debug = await execa('gdb', ['--args', run.gem5, ...gem5Argv(run)], { stdio: 'inherit', reject: false, cwd: outdir });
+      summarize(await readGem5Result(outdir));
       return debug.exitCode ?? 1;
     }
     const outcome = await runGem5(run, { signal: io.signal });
-    const cause = outcome.result?.cause ?? '(no exit event: gem5 did not finish)';
-    println(io.stdout, `exit cause: ${cause}${outcome.result ? ` (code ${outcome.result.exitCode}) at tick ${outcome.result.tick}` : ''}`);
-    for (const phase of outcome.result?.phases ?? []) println(io.stdout, `instructions: ${phase.simulated}`);
-    println(io.stdout, `m5out:     ${outdir}`);
-    println(io.stdout, `stats:     ${join(outdir, 'stats.txt')}`);
-    println(io.stdout, `program:   ${prepared.stdout}`);
+    summarize(outcome.result);
     if (outcome.failure !== undefined) {
       throw new Gem5FailedError(`gem5 failed: ${outcome.failure.detail}`, { hint: outcome.failure.hint, keptPath: outdir });
     }

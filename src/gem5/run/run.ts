@@ -46,6 +46,15 @@ function parseResult(text: string): Gem5Result | undefined {
 }
 
 /**
+ * The `lapidary-result` record of a gem5 run that wrote its output into `outdir`
+ * (simout.txt), or undefined if gem5 did not get that far: for runs lapidary did not spawn
+ * itself, such as gem5.debug under gdb.
+ */
+export async function readGem5Result(outdir: string): Promise<Gem5Result | undefined> {
+  return parseResult(await readFile(join(outdir, GEM5_STDOUT_FILE), 'utf8').catch(() => ''));
+}
+
+/**
  * Run gem5 once, in its own process group, with its output in `outdir`.
  * Never throws for a failing gem5: the outcome says what happened (exit status, signal,
  * timeout, cancellation, and a classified failure). Throws only if gem5 cannot be started.
