@@ -26,10 +26,15 @@ async function once(fill) {
     await target.session.send('-break-insert heap_ready');
     await target.session.send('-exec-continue');
     await target.session.waitForStop();
-    const started = performance.now();
-    const { pauseMs, written } = await takeCheckpoint(target, { directory: join(work, fill), spec, options: {}, compressionLevel: 1 }, 1, 0);
-    const summary = await written;
-    const totalMs = performance.now() - started;
+    const totals = {};
+    let pauseMs;
+    for (const [index, level] of [[1, 1], [2, 0]]) {
+      const started = performance.now();
+      const taken = await takeCheckpoint(target, { directory: join(work, fill), spec, options: {}, compressionLevel: level }, index, 0);
+      const summary = await taken.written;
+      totals[level] = { ms: performance.now() - started, summary };
+      pauseMs ??= taken.pauseMs;
+    }
     const core = join(work, `${fill}.core`);
     const gcoreStart = performance.now();
     await target.session.console(`gcore ${core}`);
@@ -37,19 +42,22 @@ async function once(fill) {
     const coreBytes = statSync(core).size;
     rmSync(core);
     rmSync(join(work, fill), { recursive: true });
-    return { fill, pauseMs, totalMs, gcoreMs, bytes: summary.bytesStored, compressed: summary.bytesCompressed, coreBytes };
+    return { fill, pauseMs, totals, gcoreMs, bytes: totals[1].summary.bytesStored, compressed: totals[1].summary.bytesCompressed, coreBytes };
   } finally {
     await target.session.close();
   }
 }
 
-console.log(`dump of a ${mib} MiB heap: lapidary (pause = capture while stopped; total = until cpt.N is on disk, gzip level 1) vs gdb gcore, same process, same stop`);
+console.log(`dump of a ${mib} MiB heap: lapidary (pause = capture while stopped; total = until cpt.N is on disk, gzip level 1 and stored) vs gdb gcore, same process, same stop`);
 for (const fill of fills) {
   const r = await once(fill);
   const rate = (bytes, ms) => (bytes / MiB / (ms / 1000)).toFixed(0);
   console.log(`${fill.padEnd(10)} image ${(r.bytes / MiB).toFixed(0)} MiB -> ${(r.compressed / MiB).toFixed(0)} MiB gz; core ${(r.coreBytes / MiB).toFixed(0)} MiB`);
   console.log(`  lapidary pause  ${r.pauseMs.toFixed(0).padStart(6)} ms  ${rate(r.bytes, r.pauseMs).padStart(5)} MiB/s   ${(r.gcoreMs / r.pauseMs).toFixed(1)}x faster than gcore`);
-  console.log(`  lapidary total  ${r.totalMs.toFixed(0).padStart(6)} ms  ${rate(r.bytes, r.totalMs).padStart(5)} MiB/s   ${(r.gcoreMs / r.totalMs).toFixed(1)}x gcore`);
+  for (const level of [1, 0]) {
+    const { ms } = r.totals[level];
+    console.log(`  lapidary total  ${ms.toFixed(0).padStart(6)} ms  ${rate(r.bytes, ms).padStart(5)} MiB/s   ${(r.gcoreMs / ms).toFixed(1)}x gcore   (--compression ${level}${level === 0 ? ', stored' : ''})`);
+  }
   console.log(`  gdb gcore       ${r.gcoreMs.toFixed(0).padStart(6)} ms  ${rate(r.coreBytes, r.gcoreMs).padStart(5)} MiB/s   (the target is stopped throughout)`);
 }
 rmSync(work, { recursive: true, force: true });

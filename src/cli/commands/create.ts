@@ -57,7 +57,7 @@ export const createCommand = defineCommand({
       .option('openssl-mask', { type: 'boolean', default: true, describe: 'OPENSSL_ia32cap hiding SHA/AES/AVX from OpenSSL\'s own CPU dispatch; --no-openssl-mask to turn off' })
       .option('vdso', { type: 'boolean', default: false, describe: 'keep the vDSO (default: removed from the auxiliary vector)' })
       .option('snapshot', { type: 'boolean', default: true, describe: 'read memory from a copy-on-write snapshot so the target resumes at once; --no-snapshot reads it while stopped' })
-      .option('compression', { type: 'number', default: 1, describe: 'gzip level of the memory image, 1 (fast) to 9 (small)' })
+      .option('compression', { type: 'number', default: 1, describe: 'gzip level of the memory image, 1 (fast) to 9 (small); 0 stores it uncompressed (fastest, largest)' })
       .option('transcript', { type: 'string', describe: 'record the gdb/MI conversation to this file' })
       .check((args) => {
         const modes = [args.interval, args['interval-insts'], args.breakpoints].filter((m) => m !== undefined).length;
@@ -71,8 +71,8 @@ export const createCommand = defineCommand({
         if (args['max-checkpoints'] !== undefined && !(Number.isInteger(args['max-checkpoints']) && args['max-checkpoints'] > 0)) {
           throw new UsageError(`--max-checkpoints must be a positive integer, got ${args['max-checkpoints']}`);
         }
-        if (!(Number.isInteger(args.compression) && args.compression >= 1 && args.compression <= 9)) {
-          throw new UsageError(`--compression must be an integer from 1 to 9, got ${args.compression}`);
+        if (!(Number.isInteger(args.compression) && args.compression >= 0 && args.compression <= 9)) {
+          throw new UsageError(`--compression must be an integer from 0 to 9, got ${args.compression}`);
         }
         return true;
       }),
