@@ -136,8 +136,9 @@ async function waitUntil(check: () => boolean | Promise<boolean>, timeoutMs: num
  * @param options.memoryMiB RealMemory of the node (default: 80% of this machine, at most 8 GiB).
  * @param options.defMemPerCpuMiB memory a job gets (and may not exceed: OverMemoryKill) unless it
  *   asks with --mem (`DefMemPerCPU`); default 1000 MiB, at most RealMemory / CPUs.
+ * @param options.maxArraySize `MaxArraySize` (array indices 0 to n-1); Slurm's default 1001 if unset.
  */
-export async function startSlurmCluster(options: { memoryMiB?: number; defMemPerCpuMiB?: number } = {}): Promise<SlurmCluster> {
+export async function startSlurmCluster(options: { memoryMiB?: number; defMemPerCpuMiB?: number; maxArraySize?: number } = {}): Promise<SlurmCluster> {
   if (!SLURM_AVAILABLE) throw new Error(`Slurm is not installed: ${SLURM_SKIP_REASON}`);
   if (process.getuid?.() !== 0) throw new Error('the Slurm test cluster needs root (slurmd runs jobs as their owner)');
   const dir = mkdtempSync(join(tmpdir(), 'lapidary-slurm-'));
@@ -220,6 +221,7 @@ export async function startSlurmCluster(options: { memoryMiB?: number; defMemPer
       'SchedulerType=sched/backfill',
       `NodeName=${node} NodeHostname=${host} NodeAddr=127.0.0.1 CPUs=${cpus} RealMemory=${memory} State=UNKNOWN`,
       `PartitionName=debug Nodes=${node} Default=YES MaxTime=INFINITE State=UP`,
+      ...(options.maxArraySize !== undefined ? [`MaxArraySize=${options.maxArraySize}`] : []),
       '',
     ].join('\n'));
     const env = { ...process.env, SLURM_CONF: paths.conf };
