@@ -93,6 +93,8 @@ export async function runBatch(options: BatchOptions): Promise<{ records: RunRec
     try {
       await options.executor.run(plan.tasks, {
         queued: (task, info) => {
+          // also a run the scheduler took back after it had started (requeued)
+          if (running.delete(task.id)) progress.running--;
           store.update(task.id, { status: 'Spawning', ...info });
           void writeInfo(store.get(task.id)!, task).catch(() => undefined);
         },

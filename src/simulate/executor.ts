@@ -6,7 +6,10 @@ import type { RunTask } from './run-types.js';
  * optional), started (with a pid or job id), then done.
  */
 export interface RunEvents {
-  /** A scheduler accepted the run and it waits for resources (status stays Spawning). */
+  /**
+   * A scheduler accepted the run and it waits for resources (status Spawning); also called
+   * again for a run that had started when the scheduler requeues it.
+   */
   queued?(task: RunTask, info: { jobId: string; taskId?: string }): void;
   /** `startedAt` (ISO 8601) when the executor knows the start time better than "now", e.g. Slurm's. */
   started(task: RunTask, info: { pid?: number; jobId?: string; taskId?: string; startedAt?: string }): void;

@@ -87,6 +87,43 @@ describe(`Slurm executor against a real one-node cluster (stand-in gem5)${SLURM_
       expect(rest.map((r) => [r.status, r.measurement?.cpi])).toEqual([['Finished', standin.cpi('cpt.2')], ['Finished', standin.cpi('cpt.3')]]);
       expect(standinProcesses('nodefail')).toEqual([]);
     }, 180_000);
+
+    it('follows a task Slurm requeued (scontrol requeue) through its second attempt, which starts from a freshly prepared run directory', async () => {
+      standin.behave('requeue', 'cpt.2', 'hang');
+      const run = background(slurmRun('requeue', '--max-concurrent', '1'));
+      const second = await runningRecord('requeue', 'cpt.2');
+      // the task's own job id (an array task that started has one; the array's id names the rest)
+      const own = await waitFor('the running task\'s own job id', async () => {
+        const listed = (await cluster.run('squeue', ['--noheader', '--array', '--format=%A %i %T'])).stdout;
+        return /^(\d+) \S+_1 RUNNING$/m.exec(listed)?.[1];
+      });
+      await waitFor('the first attempt writing its run directory', async () => (existsSync(join(second.outdir, 'simerr.txt')) ? true : undefined));
+      standin.behave('requeue', 'cpt.2', 'finish'); // the second attempt finishes
+      const requeue = await cluster.run('scontrol', ['requeue', own]);
+      expect(requeue.exitCode, requeue.stderr).toBe(0);
+      // Slurm holds a requeued job for a while (BeginTime); once it is back in the queue, let it start at once
+      await waitFor('the requeued task pending', async () => {
+        const listed = (await cluster.run('squeue', ['--noheader', '--array', `--jobs=${own}`, '--format=%T %r'])).stdout.trim();
+        return listed === 'PENDING BeginTime' ? true : undefined;
+      });
+      // meanwhile the record is back to waiting in the queue
+      await waitFor('the record back to Spawning', async () => ((await records('requeue')).find((r) => r.checkpoint === 'cpt.2')?.status === 'Spawning' ? true : undefined));
+      const release = await cluster.run('scontrol', ['update', `JobId=${own}`, 'StartTime=now']);
+      expect(release.exitCode, release.stderr).toBe(0);
+      const result = await run;
+      expect(result.exitCode, String(result.stderr)).toBe(0);
+      expect(String(result.stderr)).toMatch(/Slurm requeued requeue-cpt\.2 \(job \d+_1, PENDING\)/);
+      const all = await records('requeue');
+      expect(all.map((r) => [r.status, r.taskId, r.measurement?.cpi])).toEqual([
+        ['Finished', '0', standin.cpi('cpt.1')], ['Finished', '1', standin.cpi('cpt.2')], ['Finished', '2', standin.cpi('cpt.3')],
+      ]);
+      const outcome = JSON.parse(readFileSync(join(second.outdir, 'outcome.json'), 'utf8')) as { restarts?: number };
+      expect(outcome.restarts).toBe(1);
+      expect(readFileSync(join(second.outdir, 'simerr.txt'), 'utf8')).toMatch(/^stand-in gem5 for requeue cpt\.2: finish$/m);
+      const submission = readdirSync(join(checkpoints, 'slurm', 'requeue'))[0]!;
+      expect(readFileSync(join(checkpoints, 'slurm', 'requeue', submission, 'logs', '1.out'), 'utf8')).toMatch(/Slurm restarted this task \(1\); preparing \S+ again/);
+      expect(standinProcesses('requeue')).toEqual([]);
+    }, 180_000);
   });
 
   describe.skipIf(!SLURM_AVAILABLE).concurrent('sharing the node', () => {

@@ -128,7 +128,15 @@ export class SlurmExecutor implements Executor {
       }
       entry.misses = 0;
       const phase = statePhase(state.state);
-      if (phase === 'waiting') continue;
+      if (phase === 'waiting') {
+        if (entry.started) {
+          // requeued (scontrol requeue, a node failure with requeue on): back in the queue
+          entry.started = false;
+          this.log(`Slurm requeued ${entry.task.id} (job ${entry.jobId}_${entry.taskId}, ${state.state})`);
+          events.queued?.(entry.task, { jobId: entry.jobId, taskId: entry.taskId });
+        }
+        continue;
+      }
       if (!entry.started && (phase === 'active' || state.nodes !== undefined)) {
         entry.started = true;
         events.started(entry.task, { jobId: entry.jobId, taskId: entry.taskId, ...(state.start !== undefined ? { startedAt: state.start } : {}) });
