@@ -1,17 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CATALOG } from '../../src/bench/catalog/workloads.js';
 import { corpus } from '../../src/bench/catalog/corpus.js';
 import { checkpointNames } from '../helpers/checkpoints.js';
 import { lapidary } from '../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { nativeRemainder, restore } from '../helpers/restore.js';
+import { testWorkDir } from '../helpers/work-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'lapidary-catalog-'));
-afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
+const work = testWorkDir('lapidary-catalog-');
 
 
 describe('the built-in catalog of open workloads', () => {
@@ -22,7 +21,7 @@ describe('the built-in catalog of open workloads', () => {
   });
 
   it.each(CATALOG.map((w) => [w.name]))('%s runs natively to completion under create with at least two checkpoints', async (name) => {
-    const dir = join(work, name);
+    const dir = join(work(), name);
     const run = await lapidary(['create', '--bench', name, '--size', 'small', '--interval', '0.01', '--directory', dir]);
     expect(run.exitCode, run.stderr).toBe(0);
     expect(run.stderr).toMatch(/the program exited with status 0/);
@@ -39,15 +38,15 @@ describe('the built-in catalog of open workloads', () => {
 
 describe.skipIf(GEM5 === undefined)(`the catalog's last checkpoints restore in gem5 and finish with the native output${GEM5_SKIP_REASON}`, () => {
   it.each(CATALOG.map((w) => [w.name]))('%s', async (name) => {
-    let dir = join(work, name);
+    let dir = join(work(), name);
     if (CATALOG.find((w) => w.name === name)!.needsVm !== undefined) {
       // its own CPUID dispatch picks code gem5 lacks on this host: checkpoint it in the VM
-      dir = join(work, `${name}-vm`);
+      dir = join(work(), `${name}-vm`);
       const made = await lapidary(['create', '--bench', name, '--size', 'small', '--interval', '0.05', '--directory', dir, '--vm']);
       expect(made.exitCode, made.stderr).toBe(0);
     }
     const last = join(dir, checkpointNames(dir).pop()!);
-    const restored = await restore(last, join(work, `${name}-m5out`));
+    const restored = await restore(last, join(work(), `${name}-m5out`));
     expect(restored.exitCode, restored.stdout + restored.stderr).toBe(0);
     expect(restored.stdout).toMatch(/exiting with last active thread context \(code 0\)/);
     const native = readFileSync(join(dir, 'workload', `${name}.stdout`));

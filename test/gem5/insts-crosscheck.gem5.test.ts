@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cptValue, parseCpt, type CptSection } from '../../src/gem5/checkpoint/ini.js';
 import { checkpointNames } from '../helpers/checkpoints.js';
 import { lapidary } from '../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { fixture } from '../helpers/paths.js';
+import { testWorkDir } from '../helpers/work-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'lapidary-crosscheck-'));
-afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
+const work = testWorkDir('lapidary-crosscheck-');
 const env = { ...process.env, GEM5: GEM5 ?? '' };
 const EVERY = 10_000_000;
 
@@ -39,7 +38,7 @@ function state(sections: CptSection[]): Record<string, string> {
  */
 describe.skipIf(GEM5 === undefined)(`checkpoints every ${EVERY} instructions agree with gem5 run from one to the next${GEM5_SKIP_REASON}`, () => {
   it('matches every register of checkpoint k+1 after N simulated instructions from checkpoint k', async () => {
-    const dir = join(work, 'cpts');
+    const dir = join(work(), 'cpts');
     const made = await lapidary(['create', '--cmd', `${fixture('insts-mix')} 44`, '--interval-insts', String(EVERY), '--directory', dir], { env, timeoutMs: 1_800_000 });
     expect(made.exitCode, made.stderr).toBe(0);
     const names = checkpointNames(dir);
@@ -47,8 +46,8 @@ describe.skipIf(GEM5 === undefined)(`checkpoints every ${EVERY} instructions agr
     for (let k = 0; k + 1 < names.length; k++) {
       const next = parseCpt(readFileSync(join(dir, names[k + 1]!, 'm5.cpt'), 'utf8'));
       expect(BigInt(cptValue(next, 'system.cpu', 'instCnt')!)).toBe(BigInt(EVERY) * BigInt(k + 2));
-      const end = join(work, `gem5-${names[k]}`);
-      const run = await lapidary(['simulate', '--start-checkpoint', join(dir, names[k]!), '--max-insts', String(EVERY), '--outdir', join(work, `m5out-${names[k]}`), '--checkpoint-at-end', end], { env, timeoutMs: 900_000 });
+      const end = join(work(), `gem5-${names[k]}`);
+      const run = await lapidary(['simulate', '--start-checkpoint', join(dir, names[k]!), '--max-insts', String(EVERY), '--outdir', join(work(), `m5out-${names[k]}`), '--checkpoint-at-end', end], { env, timeoutMs: 900_000 });
       expect(run.exitCode, run.stdout + run.stderr).toBe(0);
       expect(state(parseCpt(readFileSync(join(end, 'm5.cpt'), 'utf8'))), `${names[k]} + ${EVERY}`).toEqual(state(next));
     }

@@ -1,12 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   estimateCost, independentCounts, methodsAvailable, planInstructionPoints, reachMarker, type ProgramSpec,
 } from '../../src/insts/index.js';
 import { fixture } from '../helpers/paths.js';
 import { launch, program } from './helpers.js';
+import { testWorkDir } from '../helpers/work-dir.js';
 
 /**
  * The acceptance runs: a C fixture of about 10^8 instructions with a marker every 10^7, and a
@@ -16,8 +16,7 @@ import { launch, program } from './helpers.js';
  * an independent Valgrind count; the program then runs on to its end with the same output.
  */
 const available = new Map((await methodsAvailable()).map((m) => [m.method, m.available]));
-const work = mkdtempSync(join(tmpdir(), 'lapidary-insts-long-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = testWorkDir('lapidary-insts-long-');
 
 /** Deterministic text (a seeded generator), about `bytes` long. */
 function text(bytes: number): string {
@@ -46,7 +45,7 @@ async function checkEvery(spec: ProgramSpec, every: bigint, name: string): Promi
   const independent = await independentCounts(spec, plan.markers);
   expect(independent).toEqual(plan.markers.map((m) => m.count));
 
-  const target = await launch(spec, work, name);
+  const target = await launch(spec, work(), name);
   const report: string[] = [];
   try {
     for (const marker of plan.markers) {
@@ -63,16 +62,16 @@ async function checkEvery(spec: ProgramSpec, every: bigint, name: string): Promi
     await target.session.close();
   }
   console.log(`${name}: profile ${plan.profileSeconds.toFixed(1)} s for ${plan.totalInstructions} instructions\n  ${report.join('\n  ')}`);
-  expect(readFileSync(join(work, `${name}.native.out`))).toEqual(readFileSync(spec.stdout!));
+  expect(readFileSync(join(work(), `${name}.native.out`))).toEqual(readFileSync(spec.stdout!));
 }
 
 describe.skipIf(!available.get('valgrind-perf'))('exact positions at scale (perf breakpoints)', () => {
   it('a C fixture of ~10^8 instructions, every 10^7', async () => {
-    await checkEvery(program(fixture('insts-mix'), [], work, work, 'mix-long'), 10_000_000n, 'mix-long');
+    await checkEvery(program(fixture('insts-mix'), [], work(), work(), 'mix-long'), 10_000_000n, 'mix-long');
   }, 900_000);
 
   it('Debian gzip -9 on 3 MB of text, every 10^8', async () => {
-    writeFileSync(join(work, 'text.txt'), text(3_000_000));
-    await checkEvery(program('/usr/bin/gzip', ['-9', '-c', 'text.txt'], work, work, 'gzip'), 100_000_000n, 'gzip');
+    writeFileSync(join(work(), 'text.txt'), text(3_000_000));
+    await checkEvery(program('/usr/bin/gzip', ['-9', '-c', 'text.txt'], work(), work(), 'gzip'), 100_000_000n, 'gzip');
   }, 900_000);
 });

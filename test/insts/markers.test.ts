@@ -1,7 +1,6 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { symbolFileOffset } from '../../src/insts/elf.js';
 import {
   independentCounts, methodsAvailable, nativeAddress, planInstructionPoints, reachMarker, readNativeMaps, stepInstructions,
@@ -9,6 +8,7 @@ import {
 } from '../../src/insts/index.js';
 import { fixture } from '../helpers/paths.js';
 import { gdbRegisters, launch, program, ptraceStates, type SteppedState } from './helpers.js';
+import { testWorkDir } from '../helpers/work-dir.js';
 
 /**
  * Markers for positions 10^5, 10^6 and 10^7 of a C fixture (and around its first rep
@@ -17,8 +17,7 @@ import { gdbRegisters, launch, program, ptraceStates, type SteppedState } from '
  * position), and the native run under gdb reaching each marker (registers equal to ptrace's).
  */
 const available = new Map((await methodsAvailable()).map((m) => [m.method, m.available]));
-const work = mkdtempSync(join(tmpdir(), 'lapidary-insts-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = testWorkDir('lapidary-insts-');
 
 const exe = fixture('insts-mix');
 let spec: ProgramSpec;
@@ -33,7 +32,7 @@ function summary(m: Marker): unknown {
 
 describe.skipIf(!available.get('valgrind-gdb'))('instruction markers of a C fixture', () => {
   beforeAll(async () => {
-    spec = program(exe, [], work, work, 'mix');
+    spec = program(exe, [], work(), work(), 'mix');
     // The first rep movsb: its first arrival, counted independently.
     const repMovsb = await symbolFileOffset(exe, 'rep_movsb');
     const bytes = readFileSync(exe).subarray(Number(repMovsb), Number(repMovsb) + 16);
@@ -43,8 +42,8 @@ describe.skipIf(!available.get('valgrind-gdb'))('instruction markers of a C fixt
     expect(repAt).toBeGreaterThan(0n);
     expect(repAt).toBeLessThan(2000n);
     positions = [repAt, repAt + 1n, repAt + 2n, 2000n, 100_000n, 1_000_000n, 10_000_000n];
-    plan = await planInstructionPoints(spec, positions, { keepDir: join(work, 'plan') });
-    const native = await ptraceStates(spec, plan.originLocation!, positions.filter((p) => p <= 1_000_000n), work);
+    plan = await planInstructionPoints(spec, positions, { keepDir: join(work(), 'plan') });
+    const native = await ptraceStates(spec, plan.originLocation!, positions.filter((p) => p <= 1_000_000n), work());
     for (const state of native) stepped.set(state.count, state);
   }, 600_000);
 
@@ -85,7 +84,7 @@ describe.skipIf(!available.get('valgrind-gdb'))('instruction markers of a C fixt
   });
 
   it.skipIf(!available.get('valgrind-perf'))('is reached natively under gdb with kernel-counted breakpoints, in the single-stepped state', async () => {
-    const target = await launch(spec, work, 'perf');
+    const target = await launch(spec, work(), 'perf');
     try {
       for (const marker of plan.markers) {
         const result = await reachMarker(target.session, marker, { pid: target.pid }, { method: 'valgrind-perf' });
@@ -103,7 +102,7 @@ describe.skipIf(!available.get('valgrind-gdb'))('instruction markers of a C fixt
   it('is reached natively with gdb ignore-count breakpoints (routes planned for them)', async () => {
     // gdb stops the program at every hit (~0.2-1 ms each here): positions up to 10^5 keep this short.
     const gdbPlan = await planInstructionPoints(spec, positions.filter((p) => p <= 100_000n), { method: 'valgrind-gdb' });
-    const target = await launch(spec, work, 'gdb');
+    const target = await launch(spec, work(), 'gdb');
     try {
       for (const marker of gdbPlan.markers) {
         await reachMarker(target.session, marker, { pid: target.pid }, { method: 'valgrind-gdb' });
@@ -115,7 +114,7 @@ describe.skipIf(!available.get('valgrind-gdb'))('instruction markers of a C fixt
   }, 600_000);
 
   it('gdb-stepi: counts single steps exactly, a rep instruction once', async () => {
-    const target = await launch(spec, work, 'stepi');
+    const target = await launch(spec, work(), 'stepi');
     try {
       await stepInstructions(target.session, repAt + 2n);
       expect(await gdbRegisters(target.session)).toEqual(stepped.get(repAt + 2n)!.regs);

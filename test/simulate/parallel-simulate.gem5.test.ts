@@ -1,17 +1,17 @@
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { lapidary } from '../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { CLI } from '../helpers/paths.js';
 import { waitForNoProcess } from '../helpers/processes.js';
+import { testWorkDir } from '../helpers/work-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'lapidary-psim-'));
-afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
+const work = testWorkDir('lapidary-psim-');
 const env = { ...process.env, GEM5: GEM5 ?? '' };
-const cpts = join(work, 'xz');
+/** The xz checkpoints, made by beforeAll. */
+let cpts: string;
 const window = ['--warmup-insts', '1000000', '--detail-insts', '100000'];
 
 interface Record { id: string; status: string; failureKind?: string; failureDetail?: string; measurement?: { cpi: number } }
@@ -21,6 +21,7 @@ async function records(dir: string, name: string): Promise<Record[]> {
 
 describe.skipIf(GEM5 === undefined)(`parallel-simulate with gem5${GEM5_SKIP_REASON}`, () => {
   beforeAll(async () => {
+    cpts = join(work(), 'xz');
     const made = await lapidary(['create', '--bench', 'xz', '--size', 'small', '--interval', '0.01', '--directory', cpts, '--max-checkpoints', '5'], { env });
     expect(made.exitCode, made.stderr).toBe(0);
   }, 600_000);
@@ -46,7 +47,7 @@ describe.skipIf(GEM5 === undefined)(`parallel-simulate with gem5${GEM5_SKIP_REAS
   }, 3_600_000);
 
   it('records a corrupted checkpoint, a timeout and an interrupt without losing the other runs, and leaves no gem5 behind', async () => {
-    const faulty = join(work, 'faulty');
+    const faulty = join(work(), 'faulty');
     cpSync(cpts, faulty, { recursive: true, filter: (src) => !src.includes('/runs') && !src.endsWith('.sqlite') && !src.endsWith('-wal') && !src.endsWith('-shm') });
     const m5cpt = join(faulty, 'cpt.2', 'm5.cpt');
     writeFileSync(m5cpt, readFileSync(m5cpt, 'utf8').replace(/^regVal=(\d+ )/m, 'regVal='));

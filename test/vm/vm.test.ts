@@ -1,9 +1,7 @@
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { launchTarget, type LaunchedTarget, type TargetSpec } from '../../src/create/launch.js';
 import { runIntervalCheckpoints } from '../../src/create/interval.js';
 import { GEM5_GLIBC_TUNABLES, targetEnvironment, type NativeEnvironment } from '../../src/create/native-env.js';
@@ -15,9 +13,9 @@ import { fixture, ROOT } from '../helpers/paths.js';
 import { processesMatching, waitForNoProcess } from '../helpers/processes.js';
 import { nativeRemainder, restore } from '../helpers/restore.js';
 import { VM_AVAILABLE, VM_SKIP_REASON } from './helpers.js';
+import { testWorkDir } from '../helpers/work-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'lapidary-vm-test-'));
-afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
+const work = testWorkDir('lapidary-vm-test-');
 /** Kernels and images for the tests, kept between runs. */
 export const TEST_CACHE = join(ROOT, 'build', 'vm-cache');
 const native: NativeEnvironment = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, removeVdso: true };
@@ -68,7 +66,7 @@ describe.skipIf(!VM_AVAILABLE)(`the target in a QEMU guest that hides what gem5 
   let hostStdout = Buffer.alloc(0);
 
   it('a program that checks CPUID itself takes the SSE path in the VM and the AVX2 path here; the checkpoints have the bare-metal structure', async () => {
-    const vmDir = join(work, 'vm');
+    const vmDir = join(work(), 'vm');
     const spec = cpuidSpec(vmDir);
     const progress: string[] = [];
     let target: VmLaunchedTarget | undefined;
@@ -87,7 +85,7 @@ describe.skipIf(!VM_AVAILABLE)(`the target in a QEMU guest that hides what gem5 
     expect(vmStdout.toString()).not.toMatch(/avx2/);
     expect(vmCheckpoints.length).toBeGreaterThanOrEqual(1);
 
-    const hostDir = join(work, 'host');
+    const hostDir = join(work(), 'host');
     const hostSpec = cpuidSpec(hostDir);
     const host = await launchTarget(hostSpec, native, { start: 'main' });
     try {
@@ -133,7 +131,7 @@ describe.skipIf(!VM_AVAILABLE)(`the target in a QEMU guest that hides what gem5 
   }, 1_800_000);
 
   it('a QEMU that cannot start the guest gives VmBootError with its error lines, and leaves no QEMU', async () => {
-    const dir = join(work, 'broken');
+    const dir = join(work(), 'broken');
     const spec = cpuidSpec(dir);
     const error = await launchTargetInVm(spec, native, { start: 'main', cacheDir: TEST_CACHE, shares: [`/nonexistent-lapidary-share-${process.pid}`] })
       .then(async (target) => { await target.shutdown(); return undefined; }, (e: unknown) => e);
@@ -150,7 +148,7 @@ describe.skipIf(!VM_AVAILABLE)(`the target in a QEMU guest that hides what gem5 
   it.each([
     ['SIGINT', 'boot'], ['SIGTERM', 'boot'], ['SIGINT', 'capture'], ['SIGTERM', 'capture'],
   ] as const)('%s during %s leaves no QEMU running', async (signal, phase) => {
-    const dir = join(work, `signal-${signal}-${phase}`);
+    const dir = join(work(), `signal-${signal}-${phase}`);
     const spec = cpuidSpec(dir);
     spec.env = targetEnvironment({ PATH: '/usr/bin:/bin', STEPS: '100000', STEP_MS: '20' }, native, dir);
     const driver = join(dir, 'driver.mjs');

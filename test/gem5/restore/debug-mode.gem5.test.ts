@@ -1,15 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lapidary } from '../../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../../helpers/gem5.js';
 import { CLI, fixture } from '../../helpers/paths.js';
 import { nativeRemainder } from '../../helpers/restore.js';
+import { testWorkDir } from '../../helpers/work-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'lapidary-debug-mode-'));
-afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
+const work = testWorkDir('lapidary-debug-mode-');
 
 /**
  * `simulate --debug-mode` finds the gem5.debug beside the configured gem5.opt and runs it under
@@ -19,17 +18,17 @@ afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: t
  */
 describe.skipIf(GEM5 === undefined)(`simulate --debug-mode runs gem5.debug under gdb${GEM5_SKIP_REASON}`, () => {
   it('runs the restored program to completion from gdb commands on stdin', async () => {
-    const bin = join(work, 'build', 'X86');
+    const bin = join(work(), 'build', 'X86');
     mkdirSync(bin, { recursive: true });
     symlinkSync(GEM5!, join(bin, 'gem5.opt'));
     symlinkSync(GEM5!, join(bin, 'gem5.debug'));
-    const dir = join(work, 'cpts');
-    const out = join(work, 'native.out');
+    const dir = join(work(), 'cpts');
+    const out = join(work(), 'native.out');
     const env = { ...process.env, STEP_MS: '40', STEPS: '6' };
     const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--interval', '0.1', '--directory', dir, '--stdout', out], { env });
     expect(made.exitCode, made.stderr).toBe(0);
 
-    const outdir = join(work, 'm5out');
+    const outdir = join(work(), 'm5out');
     const run = await execa('node', [CLI, 'simulate', '--start-checkpoint', join(dir, 'cpt.1'), '--debug-mode', '--outdir', outdir], {
       env: { ...env, GEM5: join(bin, 'gem5.opt') }, input: 'run\ninfo inferiors\nquit\n', reject: false, timeout: 600_000,
     });

@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { checkpointNames } from '../../helpers/checkpoints.js';
 import { lapidary } from '../../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../../helpers/gem5.js';
 import { fixture } from '../../helpers/paths.js';
 import { nativeRemainder, restore } from '../../helpers/restore.js';
+import { testWorkDir } from '../../helpers/work-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'lapidary-restore-'));
-afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
+const work = testWorkDir('lapidary-restore-');
 const env = { ...process.env, STEP_MS: '40', STEPS: '10' };
 
 /**
@@ -30,11 +29,11 @@ describe.skipIf(GEM5 === undefined)(`C fixtures restored in gem5 run to completi
   ];
 
   it.each(cases)('%s', async (name, args) => {
-    const dir = join(work, name);
+    const dir = join(work(), name);
     const input = 'the quick brown fox jumps over the lazy dog\n'.repeat(230);
     const extra = args(dir);
     rmSync(dir, { recursive: true, force: true });
-    const out = join(work, `${name}.stdout`);
+    const out = join(work(), `${name}.stdout`);
     const cmd = [fixture(name), ...extra].join(' ');
     if (name === 'files') {
       const { mkdirSync } = await import('node:fs');

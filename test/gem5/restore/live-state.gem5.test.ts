@@ -1,15 +1,14 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lapidary } from '../../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../../helpers/gem5.js';
 import { fixture } from '../../helpers/paths.js';
 import { restore } from '../../helpers/restore.js';
+import { testWorkDir } from '../../helpers/work-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'lapidary-live-'));
-afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
+const work = testWorkDir('lapidary-live-');
 const env = { ...process.env, STEP_MS: '1', STEPS: '4' };
 
 /** Address of the first instruction matching `pattern` in `function` of a fixture (objdump). */
@@ -35,15 +34,15 @@ describe.skipIf(GEM5 === undefined)(`checkpoints of live register state restore 
     ['float', 'main', /\tfaddp /, ['continue', 'continue']],
   ] as const)('%s at its %s instruction', async (name, fn, pattern, before) => {
     const location = await instructionAddress(fixture(name), fn, pattern);
-    const commands = join(work, `${name}.commands`);
+    const commands = join(work(), `${name}.commands`);
     writeFileSync(commands, [...before, 'gdb info registers eflags', 'checkpoint', 'exit', ''].join('\n'));
-    const dir = join(work, name);
-    const out = join(work, `${name}.stdout`);
+    const dir = join(work(), name);
+    const out = join(work(), `${name}.stdout`);
     const made = await lapidary(['create', '--cmd', fixture(name), '--breakpoints', location, '--directory', dir, '--commands', commands, '--stdout', out], { env });
     expect(made.exitCode, made.stderr).toBe(0);
     if (name === 'int-loop') expect(made.stdout).toMatch(/eflags\s+0x[0-9a-f]+\s+\[ CF/);
     const native = await execa(fixture(name), { env });
-    const restored = await restore(join(dir, 'cpt.1'), join(work, `${name}-m5out`));
+    const restored = await restore(join(dir, 'cpt.1'), join(work(), `${name}-m5out`));
     expect(restored.exitCode, restored.stdout + restored.stderr).toBe(0);
     expect(readFileSync(out).length).toBe(0); // nothing printed before the checkpoint: gem5 prints it all
     expect(restored.programStdout.toString()).toBe(`${native.stdout}\n`);

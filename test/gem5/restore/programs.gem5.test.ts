@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkpointNames } from '../../helpers/checkpoints.js';
 import { lapidary } from '../../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../../helpers/gem5.js';
 import { nativeRemainder, restore } from '../../helpers/restore.js';
+import { testWorkDir } from '../../helpers/work-dir.js';
 
-const work = mkdtempSync(join(tmpdir(), 'lapidary-programs-'));
-afterAll(() => { if (!process.env.KEEP) rmSync(work, { recursive: true, force: true }); });
+const work = testWorkDir('lapidary-programs-');
 
 /** Deterministic text input: lines of 12 words from a small vocabulary (about 93 bytes a line). */
 function text(lines: number): string {
@@ -29,8 +28,8 @@ print("done", sum(len(str(k)) for k in range(20000)))
 `;
 
 beforeAll(() => {
-  writeFileSync(join(work, 'input.txt'), text(15000));
-  writeFileSync(join(work, 'script.py'), PYTHON_SCRIPT);
+  writeFileSync(join(work(), 'input.txt'), text(15000));
+  writeFileSync(join(work(), 'script.py'), PYTHON_SCRIPT);
 });
 
 /**
@@ -43,22 +42,22 @@ describe.skipIf(GEM5 === undefined)(`Debian programs restored in gem5 finish byt
   it.each([
     // liblzma 5.4's default CRC64 check picks PCLMULQDQ by its own CPUID test (no environment
     // switch; gem5 v24 lacks the instruction): CRC32 is computed without it. --vm covers the default.
-    ['xz', () => `/usr/bin/xz -1 --check=crc32 -c ${join(work, 'input.txt')}`, 0.005],
-    ['bzip2', () => `/usr/bin/bzip2 -1 -c ${join(work, 'input.txt')}`, 0.02],
-    ['python3', () => `/usr/bin/python3 ${join(work, 'script.py')}`, 0.006],
+    ['xz', () => `/usr/bin/xz -1 --check=crc32 -c ${join(work(), 'input.txt')}`, 0.005],
+    ['bzip2', () => `/usr/bin/bzip2 -1 -c ${join(work(), 'input.txt')}`, 0.02],
+    ['python3', () => `/usr/bin/python3 ${join(work(), 'script.py')}`, 0.006],
   ] as const)('%s', async (name, cmd, interval) => {
-    const dir = join(work, name);
-    const out = join(work, `${name}.out`);
+    const dir = join(work(), name);
+    const out = join(work(), `${name}.out`);
     // The native run goes on to its end after each checkpoint, so `out` holds its whole output,
     // and the last checkpoint lies within one interval of the end (a short remainder for gem5).
-    const made = await lapidary(['create', '--cmd', cmd(), '--interval', String(interval), '--directory', dir, '--stdout', out], { cwd: work });
+    const made = await lapidary(['create', '--cmd', cmd(), '--interval', String(interval), '--directory', dir, '--stdout', out], { cwd: work() });
     expect(made.exitCode, made.stderr).toBe(0);
     expect(made.stderr).toMatch(/the program exited with status 0/);
     const native = readFileSync(out);
     const checkpoints = checkpointNames(dir);
     expect(checkpoints.length).toBeGreaterThanOrEqual(2);
     const last = join(dir, checkpoints[checkpoints.length - 1]!);
-    const restored = await restore(last, join(work, `${name}-m5out`));
+    const restored = await restore(last, join(work(), `${name}-m5out`));
     expect(restored.exitCode, restored.stdout + restored.stderr).toBe(0);
     expect(restored.stdout).toMatch(/exiting with last active thread context \(code 0\)/);
     const expected = nativeRemainder(native, last);
