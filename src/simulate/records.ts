@@ -50,6 +50,33 @@ function fromRow(row: Row): RunRecord {
   return record;
 }
 
+/** How long opening the database keeps retrying while another lapidary holds it busy, ms. */
+const OPEN_RETRY_MS = 15_000;
+
+/**
+ * Open (creating if need be) the runs database in WAL mode with its schema. Two processes that
+ * open a new database at once (a batch starting, `lapidary runs` polling it) both want to write
+ * it; SQLite then answers one of them SQLITE_BUSY at once, without waiting the busy timeout, to
+ * break the deadlock (sqlite.org/lockingv3.html, "Writing to a database file"). So the whole
+ * open is retried until OPEN_RETRY_MS have passed.
+ * @throws SqliteError for anything else, or if the database stays busy.
+ */
+function openRunsDatabase(path: string): Database.Database {
+  const deadline = Date.now() + OPEN_RETRY_MS;
+  for (;;) {
+    const db = new Database(path, { timeout: 5000 });
+    try {
+      if (String(db.pragma('journal_mode', { simple: true })).toLowerCase() !== 'wal') db.pragma('journal_mode = WAL');
+      db.exec(SCHEMA);
+      return db;
+    } catch (error) {
+      db.close();
+      if (!String((error as { code?: unknown }).code).startsWith('SQLITE_BUSY') || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20 + Math.random() * 80); // a synchronous pause
+    }
+  }
+}
+
 /**
  * Run records in an embedded SQLite database (`<checkpoint dir>/lapidary-runs.sqlite`), in WAL
  * mode so `lapidary runs` can read while a batch writes. Every status change is one statement,
@@ -59,10 +86,7 @@ export class RunStore {
   private readonly db: Database.Database;
 
   constructor(checkpointDir: string) {
-    this.db = new Database(join(checkpointDir, RUNS_DB));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('busy_timeout = 5000');
-    this.db.exec(SCHEMA);
+    this.db = openRunsDatabase(join(checkpointDir, RUNS_DB));
   }
 
   get(id: string): RunRecord | undefined {

@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runIdentity } from '../../src/simulate/identity.js';
 import { RunStore } from '../../src/simulate/records.js';
 import type { RunTask } from '../../src/simulate/run-types.js';
+import { CLI } from '../helpers/paths.js';
 
 const work = mkdtempSync(join(tmpdir(), 'lapidary-records-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -50,4 +52,15 @@ describe('run records', () => {
     expect(runIdentity(base)).not.toBe(runIdentity({ ...base, params: { cpu: 'o3', caches: 'd' } }));
     expect(runIdentity(base)).not.toBe(runIdentity({ ...base, gem5: 'h' }));
   });
+
+  it('open from two processes at once on a new database (a batch starting while lapidary runs polls it)', async () => {
+    // SQLite answers one of two writers racing to create the database SQLITE_BUSY at once; before
+    // RunStore retried, about 4 rounds in 10 failed with "database is locked" on this machine.
+    for (let round = 0; round < 12; round++) {
+      const dir = join(work, `race-${round}`);
+      mkdirSync(dir);
+      const both = await Promise.all([0, 1].map(() => execa('node', [CLI, 'runs', dir, '--json'], { reject: false })));
+      for (const run of both) expect(run.exitCode, `round ${round}: ${run.stderr}`).toBe(0);
+    }
+  }, 120_000);
 });
