@@ -2,9 +2,9 @@
 // Instructions per second of each way to reach exact instruction positions, against native speed
 // measured in the same run (machine load changes from run to run; the ratios are what compare).
 //
-//   npm run build && node bench/insts/bench.mjs [ROUNDS]     (ROUNDS of bench/insts/workload.c, default 40)
+//   npm run build && node bench/insts/bench.mjs [ROUNDS]     (ROUNDS of fixtures/c/insts-mix.c, default 44)
 //
-// Methods measured, all on bench/insts/workload.c counted from main:
+// Methods measured, all on fixtures/c/insts-mix.c (the test fixture, about 1.0e8 instructions) counted from main:
 //   native                the program alone (wall clock, whole run)
 //   lapinsts profile      the Valgrind profiling pass that plans markers every 10^7 instructions
 //   reach, perf bp        the native run under gdb reaching every marker with kernel-counted breakpoints
@@ -25,13 +25,13 @@ const { planInstructionPoints, reachMarker, stepInstructions, PTRACE_HELPER, met
 const { launchTarget } = await import(join(root, 'dist/create/launch.js'));
 const { targetEnvironment, GEM5_GLIBC_TUNABLES } = await import(join(root, 'dist/create/native-env.js'));
 
-const rounds = process.argv[2] ?? '40';
+const rounds = process.argv[2] ?? '44';
 const work = mkdtempSync(join(tmpdir(), 'lapidary-bench-insts-'));
-const exe = join(work, 'workload');
-execFileSync(process.env.CC ?? 'cc', ['-O2', '-g', '-o', exe, join(root, 'bench/insts/workload.c')]);
+const exe = join(work, 'insts-mix');
+execFileSync(process.env.CC ?? 'cc', ['-O2', '-g', '-o', exe, join(root, 'fixtures/c/insts-mix.c')]);
 const native = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, removeVdso: true };
 const env = targetEnvironment({ PATH: '/usr/bin:/bin', LANG: 'C.UTF-8' }, native, work);
-const program = { exe, argv: ['workload', rounds], env, cwd: work, stdin: '/dev/null', stdout: join(work, 'profile.out'), stderr: join(work, 'profile.err') };
+const program = { exe, argv: ['insts-mix', rounds], env, cwd: work, stdin: '/dev/null', stdout: join(work, 'profile.out'), stderr: join(work, 'profile.err') };
 const spec = { exe, argv: program.argv, env, cwd: work, stdin: '/dev/null', stdout: join(work, 'native.out'), stderr: join(work, 'native.err') };
 const rows = [];
 const row = (name, instructions, seconds, note = '') => rows.push({ name, instructions, seconds, note });
@@ -111,7 +111,7 @@ try {
   }
 
   const nativeRate = total / nativeSeconds;
-  console.log(`\nworkload ${rounds} rounds: ${total} instructions from main; ${(nativeRate / 1e6).toFixed(0)} M instructions/s natively\n`);
+  console.log(`\ninsts-mix ${rounds} rounds: ${total} instructions from main; ${(nativeRate / 1e6).toFixed(0)} M instructions/s natively\n`);
   console.log(`${'method'.padEnd(24)} ${'count'.padStart(12)} ${'seconds'.padStart(9)} ${'per second'.padStart(14)} ${'vs native'.padStart(11)}  note`);
   for (const r of rows) {
     const rate = r.instructions / r.seconds;

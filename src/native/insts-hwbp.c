@@ -70,6 +70,28 @@ static int slot(void) {
   return -1;
 }
 
+/*
+ * Open a breakpoint event at `addr` of `pid` (a SIGTRAP every `k` hits, or counting only when
+ * k is 0) in a free slot and reply `{"event":<event>,"id":<slot>}`, or reply the error of
+ * `command` (no free slot) or of `call` (perf_event_open refused).
+ */
+static void install(pid_t pid, uint64_t addr, uint64_t k, const char *command, const char *call, const char *event) {
+  int i = slot();
+  if (i < 0) {
+    errno = EMFILE;
+    reply_error(command);
+    return;
+  }
+  int fd = open_breakpoint(pid, addr, k);
+  if (fd < 0) {
+    reply_error(call);
+    return;
+  }
+  events[i].fd = fd;
+  events[i].addr = addr;
+  printf("{\"event\":\"%s\",\"id\":%d}\n", event, i);
+}
+
 static uint64_t hits_of(int i) {
   uint64_t value = 0;
   if (read(events[i].fd, &value, sizeof value) != (ssize_t)sizeof value) return UINT64_MAX;
@@ -109,35 +131,14 @@ int main(int argc, char **argv) {
     unsigned long long addr, k;
     int id;
     if (sscanf(line, "arm %llx %llu", &addr, &k) == 2) {
-      int i = slot();
-      if (i < 0 || k == 0) {
-        errno = i < 0 ? EMFILE : EINVAL;
+      if (k == 0) {
+        errno = EINVAL;
         reply_error("arm");
         continue;
       }
-      int fd = open_breakpoint(pid, addr, k);
-      if (fd < 0) {
-        reply_error("perf_event_open (breakpoint, sigtrap)");
-        continue;
-      }
-      events[i].fd = fd;
-      events[i].addr = addr;
-      printf("{\"event\":\"armed\",\"id\":%d}\n", i);
+      install(pid, addr, k, "arm", "perf_event_open (breakpoint, sigtrap)", "armed");
     } else if (sscanf(line, "count %llx", &addr) == 1) {
-      int i = slot();
-      if (i < 0) {
-        errno = EMFILE;
-        reply_error("count");
-        continue;
-      }
-      int fd = open_breakpoint(pid, addr, 0);
-      if (fd < 0) {
-        reply_error("perf_event_open (breakpoint)");
-        continue;
-      }
-      events[i].fd = fd;
-      events[i].addr = addr;
-      printf("{\"event\":\"counting\",\"id\":%d}\n", i);
+      install(pid, addr, 0, "count", "perf_event_open (breakpoint)", "counting");
     } else if (strncmp(line, "read", 4) == 0) {
       printf("{\"event\":\"counts\",\"counts\":[");
       int first = 1;

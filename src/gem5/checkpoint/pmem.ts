@@ -20,16 +20,18 @@ const DEFLATE_CHUNK_BYTES = 1024 * 1024;
  */
 function spans(pages: readonly Buffer[]): Buffer[] {
   const result: Buffer[] = [];
-  let current: Buffer | undefined;
+  let first: Buffer | undefined;
+  let length = 0;
   for (const page of pages) {
-    if (current !== undefined && current.buffer === page.buffer && current.byteOffset + current.length === page.byteOffset) {
-      current = Buffer.from(current.buffer, current.byteOffset, current.length + page.length);
-    } else {
-      if (current !== undefined) result.push(current);
-      current = page;
+    if (first !== undefined && first.buffer === page.buffer && first.byteOffset + length === page.byteOffset) {
+      length += page.length;
+      continue;
     }
+    if (first !== undefined) result.push(Buffer.from(first.buffer, first.byteOffset, length));
+    first = page;
+    length = page.length;
   }
-  if (current !== undefined) result.push(current);
+  if (first !== undefined) result.push(Buffer.from(first.buffer, first.byteOffset, length));
   return result;
 }
 

@@ -1,6 +1,6 @@
 import { slurmCommand } from './command.js';
 import type { StateQuery } from './squeue.js';
-import { slurmTime, type SlurmTaskState } from './states.js';
+import { taskState, type SlurmTaskState } from './states.js';
 
 /** sacct(1) `--format` fields (section "Job Accounting Fields"), printed `|`-separated by `--parsable2`. */
 export const SACCT_FORMAT = 'JobID,State,ExitCode,Reason,Start,End,NodeList';
@@ -36,15 +36,9 @@ export function parseSacct(text: string): SlurmTaskState[] {
     if (!stateMatch) continue;
     const indices = job[2] !== undefined ? [Number(job[2])] : expandArrayIndices(job[3]!);
     for (const index of indices) {
-      const task: SlurmTaskState = { jobId: job[1]!, taskId: String(index), state: stateMatch[1]!, source: 'sacct' };
+      const task = taskState({ jobId: job[1]!, taskId: String(index), state: stateMatch[1]!, source: 'sacct' }, { reason, start, end, nodes });
       if (stateMatch[2] !== undefined) task.by = stateMatch[2];
-      if (reason !== '' && reason !== 'None') task.reason = reason;
       if (exitCode !== '') task.exitCode = exitCode;
-      const started = slurmTime(start);
-      const ended = slurmTime(end);
-      if (started !== undefined) task.start = started;
-      if (ended !== undefined) task.end = ended;
-      if (nodes !== '' && nodes !== 'None assigned') task.nodes = nodes;
       tasks.push(task);
     }
   }

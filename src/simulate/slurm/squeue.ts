@@ -1,5 +1,5 @@
 import { slurmCommand } from './command.js';
-import { slurmTime, type SlurmTaskState } from './states.js';
+import { taskState, type SlurmTaskState } from './states.js';
 
 /** What a squeue or sacct query learned: the tasks it listed, or Slurm's message when it failed. */
 export interface StateQuery {
@@ -25,14 +25,7 @@ export function parseSqueue(text: string): SlurmTaskState[] {
     if (fields.length < 7) continue;
     const [jobId, taskId, state, reason, start, end, nodes] = fields as [string, string, string, string, string, string, string];
     if (!/^\d+$/.test(jobId) || !/^\d+$/.test(taskId)) continue;
-    const task: SlurmTaskState = { jobId, taskId, state, source: 'squeue' };
-    if (reason !== '' && reason !== 'None') task.reason = reason;
-    const started = slurmTime(start);
-    const ended = slurmTime(end);
-    if (started !== undefined) task.start = started;
-    if (ended !== undefined) task.end = ended;
-    if (nodes !== '') task.nodes = nodes;
-    tasks.push(task);
+    tasks.push(taskState({ jobId, taskId, state, source: 'squeue' }, { reason, start, end, nodes }));
   }
   return tasks;
 }

@@ -87,3 +87,21 @@ export function slurmTime(text: string | undefined): string | undefined {
   const time = new Date(text);
   return Number.isNaN(time.getTime()) ? undefined : time.toISOString();
 }
+
+/**
+ * A task state from the columns squeue and sacct both print: reason, start, end and nodes are
+ * set only when Slurm gave a value (not empty, `None`, `None assigned`, `N/A`, `Unknown`).
+ */
+export function taskState(
+  base: Pick<SlurmTaskState, 'jobId' | 'taskId' | 'state' | 'source'>,
+  columns: { reason: string; start: string; end: string; nodes: string },
+): SlurmTaskState {
+  const task: SlurmTaskState = { ...base };
+  if (columns.reason !== '' && columns.reason !== 'None') task.reason = columns.reason;
+  const start = slurmTime(columns.start);
+  const end = slurmTime(columns.end);
+  if (start !== undefined) task.start = start;
+  if (end !== undefined) task.end = end;
+  if (columns.nodes !== '' && columns.nodes !== 'None assigned') task.nodes = columns.nodes;
+  return task;
+}
