@@ -20,6 +20,9 @@ import { runCheckpointShell } from '../shell.js';
 import { openTargetTerminal } from '../target-terminal.js';
 import { resolveTarget } from '../target.js';
 
+/** The longest --interval: Node's timers take at most 2^31 - 1 ms (Node docs, setTimeout: larger delays become 1 ms). */
+const MAX_INTERVAL_SECONDS = (2 ** 31 - 1) / 1000;
+
 const INSTS_METHODS = ['valgrind-perf', 'valgrind-gdb', 'gdb-stepi'] as const;
 
 function ended(outcome: CreateOutcome): string {
@@ -62,7 +65,11 @@ export const createCommand = defineCommand({
       .check((args) => {
         const modes = [args.interval, args['interval-insts'], args.breakpoints].filter((m) => m !== undefined).length;
         if (modes !== 1) throw new UsageError('give exactly one of --interval SECONDS, --interval-insts N or --breakpoints LOCATION…');
-        if (args.interval !== undefined && !(args.interval > 0)) throw new UsageError(`--interval must be a positive number of seconds, got ${args.interval}`);
+        if (args.interval !== undefined && !(args.interval > 0 && args.interval <= MAX_INTERVAL_SECONDS)) {
+          throw new UsageError(`--interval must be a positive number of seconds up to ${MAX_INTERVAL_SECONDS}, got ${args.interval}`, {
+            hint: 'a longer wait than Node\'s timers allow (2^31 - 1 ms, about 24.8 days) never comes in practice; use --breakpoints or --interval-insts to stop late in a run',
+          });
+        }
         const insts = args['interval-insts'];
         if (insts !== undefined && !(Number.isSafeInteger(insts) && insts > 0)) throw new UsageError(`--interval-insts must be a positive whole number of instructions, got ${insts}`);
         if (!(Number.isSafeInteger(args['skip-insts']) && args['skip-insts'] >= 0)) throw new UsageError(`--skip-insts must be a whole number of instructions, got ${args['skip-insts']}`);
