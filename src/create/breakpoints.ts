@@ -3,6 +3,7 @@ import { quoteCString, type StopEvent } from '../mi/index.js';
 import { takeCheckpoint, type CheckpointSettings, type CheckpointSummary } from './checkpoint.js';
 import type { LaunchedTarget } from './launch.js';
 import { resumeTarget } from './resume.js';
+import { describeExec, followExec } from './exec.js';
 
 /** Where the program stopped, as the shell reports it. */
 export interface StopReport {
@@ -76,6 +77,7 @@ export class BreakpointSession {
     const resumed = performance.now();
     const stop = (await resumeTarget(this.target)) ?? (await this.target.session.waitForStop());
     this.nativeSeconds += (performance.now() - resumed) / 1000;
+    if (stop.reason === 'exec') return { exited: false, text: describeExec(await followExec(this.target, stop, this.nativeSeconds)) };
     const report = describeStop(stop);
     this.ended = report.exited;
     return report;

@@ -9,6 +9,7 @@ import { CheckpointDirWriter, sha256File } from '../gem5/checkpoint/write.js';
 import type { FileDescriptor, ProcessState } from '../process/types.js';
 import { PAGE_SIZE } from '../process/types.js';
 import type { LaunchedTarget, TargetSpec } from './launch.js';
+import type { ExecRecord, ProgramImage } from './exec.js';
 
 const MiB = 1024n * 1024n;
 
@@ -92,7 +93,7 @@ export async function takeCheckpoint(
     throw error;
   }
   const pauseMs = performance.now() - started;
-  const written = finishCheckpoint(writer, state, image, settings, { index, elapsedSeconds, pauseMs, snapshots, ...extra });
+  const written = finishCheckpoint(writer, state, image, settings, { index, elapsedSeconds, pauseMs, snapshots, program: target.image, execs: [...target.execs], ...extra });
   return { pauseMs, written };
 }
 
@@ -101,7 +102,10 @@ async function finishCheckpoint(
   state: ProcessState,
   pending: Promise<PageImage>,
   settings: CheckpointSettings,
-  info: { index: number; elapsedSeconds: number; pauseMs: number; snapshots: Map<number, { dest: string; sha256: string }>; instructions?: bigint; marker?: Record<string, string> },
+  info: {
+    index: number; elapsedSeconds: number; pauseMs: number; snapshots: Map<number, { dest: string; sha256: string }>;
+    program: ProgramImage; execs: readonly ExecRecord[]; instructions?: bigint; marker?: Record<string, string>;
+  },
 ): Promise<CheckpointSummary> {
   let image: PageImage;
   try {
@@ -145,7 +149,10 @@ async function finishCheckpoint(
       pauseMs: Math.round(info.pauseMs),
       ...(info.instructions !== undefined ? { instructions: info.instructions.toString() } : {}),
       ...(info.marker !== undefined ? { marker: info.marker } : {}),
-      target: { exe: state.exe, argv: settings.spec.argv, env: settings.spec.env, cwd: state.cwd, pid: state.pid },
+      target: {
+        exe: state.exe, argv: info.program.argv, env: info.program.env, cwd: state.cwd, pid: state.pid,
+        ...(info.execs.length > 0 ? { execs: info.execs.map((e) => ({ elapsedSeconds: e.elapsedSeconds, exe: e.to.exe, argv: e.to.argv, vdsoRemoved: e.vdsoRemoved })) } : {}),
+      },
       stdio: Object.fromEntries(
         (['stdin', 'stdout', 'stderr'] as const).flatMap((name, n) => {
           const record = stdioRecord(state.fds, n);

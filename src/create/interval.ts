@@ -4,6 +4,7 @@ import type { StopEvent } from '../mi/index.js';
 import { takeCheckpoint, type CheckpointSettings, type CheckpointSummary } from './checkpoint.js';
 import type { LaunchedTarget } from './launch.js';
 import { resumeTarget } from './resume.js';
+import { followExec, type ExecRecord } from './exec.js';
 
 /** Wall-clock sampling: a checkpoint every `intervalSeconds` of native execution. */
 export interface IntervalPolicy {
@@ -44,7 +45,7 @@ export async function runIntervalCheckpoints(
   target: LaunchedTarget,
   settings: CheckpointSettings,
   policy: IntervalPolicy,
-  hooks: { signal: AbortSignal; onCheckpoint: (summary: CheckpointSummary, elapsedSeconds: number) => void },
+  hooks: { signal: AbortSignal; onCheckpoint: (summary: CheckpointSummary, elapsedSeconds: number) => void; onExec?: (record: ExecRecord) => void },
 ): Promise<CreateOutcome> {
   const { session } = target;
   const outcome: CreateOutcome = { checkpoints: [], nativeSeconds: 0 };
@@ -65,6 +66,11 @@ export async function runIntervalCheckpoints(
           ...(stop.signalName !== undefined ? { signal: stop.signalName } : {}),
         };
         break;
+      }
+      if (stop.reason === 'exec') {
+        hooks.onExec?.(await followExec(target, stop, outcome.nativeSeconds));
+        untilNext = Math.max(1, untilNext - ran);
+        continue;
       }
       if (stop.signalName !== 'SIGINT') {
         untilNext = Math.max(1, untilNext - ran); // the program's own stop: keep the interval's remainder

@@ -6,7 +6,7 @@ import { GdbSession } from '../gdb/session.js';
 import { execArguments, execRun, fileExecAndSymbols } from '../mi/commands/index.js';
 import { LOCAL_PROC, type ProcAccess } from '../capture/proc-access.js';
 import type { NativeEnvironment } from './native-env.js';
-import { configureLaunchSession, finishStart, launcherSpec } from './start.js';
+import { configureLaunchSession, finishStart, launcherSpec, type StartedTarget } from './start.js';
 
 /** lapidary's launcher, built from src/native/launcher.c by `npm run build`. */
 export const LAUNCHER = fileURLToPath(new URL('../../dist/native/lapidary-exec', import.meta.url));
@@ -29,16 +29,10 @@ export interface TargetSpec {
 export type StartPoint = 'main' | 'entry';
 
 /** A target under gdb, stopped at its start point. */
-export interface LaunchedTarget {
+export interface LaunchedTarget extends StartedTarget {
   session: GdbSession;
   /** Where the target's /proc and memory are read (this machine, or a VM's agent). */
   proc: ProcAccess;
-  pid: number;
-  /** gdb register numbers of the registers capture reads. */
-  registers: Map<string, number>;
-  vdsoRemoved: boolean;
-  /** Program counter at the start point. */
-  startPc: bigint;
   /** A `syscall` instruction found in the target, reused by later snapshots while it stays valid. */
   syscallHint?: bigint;
   /** Set after a snapshot rewrote the PC: the next resume steps over a breakpoint here (resume.ts). */

@@ -8,6 +8,7 @@ import type { ProcAccess } from '../capture/proc-access.js';
 import type { NativeEnvironment } from './native-env.js';
 import type { StartPoint, TargetSpec } from './launch.js';
 import { removeVdsoFromAuxv } from './vdso.js';
+import type { ExecRecord, ProgramImage } from './exec.js';
 
 /**
  * Steps of starting a target under gdb shared by this machine (launch.ts) and a VM
@@ -61,15 +62,24 @@ export async function runToMain(session: GdbSession, exe: string): Promise<bigin
 /** What the common part of starting a target finds out. */
 export interface StartedTarget {
   pid: number;
+  /** gdb register numbers of the registers capture reads. */
   registers: Map<string, number>;
+  /** Whether the start image's AT_SYSINFO_EHDR was removed. */
   vdsoRemoved: boolean;
+  /** Whether the vDSO is to be removed from every image the program runs (the start's and any it execs). */
+  removeVdso: boolean;
+  /** Program counter at the start point. */
   startPc: bigint;
+  /** The program running now (updated by followExec, exec.ts). */
+  image: ProgramImage;
+  /** The execs followed since the start point, oldest first. */
+  execs: ExecRecord[];
 }
 
 /**
  * From the `catch exec` stop at the target's first instruction to its start point: check that the
  * launcher did exec it (else report the launcher's own error), remove the vDSO from the auxiliary
- * vector, and run to main unless the start is `entry`.
+ * vector, run to main unless the start is `entry`, and catch the program's later execs.
  * @param launcherError reads the launcher's error file (SPEC.err), '' when there is none.
  * @throws TargetExitedError when the program did not start or has no stack.
  */
@@ -97,7 +107,12 @@ export async function finishStart(
     vdsoRemoved = await removeVdsoFromAuxv(session, proc, pid, await rspOf(session), stack.end);
   }
   const startPc = start === 'main' ? await runToMain(session, spec.exe) : execStop.frameAddr ?? 0n;
-  return { pid, registers: await registerNumbers(session), vdsoRemoved, startPc };
+  // Later execs stop too, so that they are followed (exec.ts) and never pass unseen.
+  await session.console('catch exec');
+  return {
+    pid, registers: await registerNumbers(session), vdsoRemoved, removeVdso: native.removeVdso, startPc,
+    image: { exe: spec.exe, argv: [...spec.argv], env: [...spec.env] }, execs: [],
+  };
 }
 
 /**

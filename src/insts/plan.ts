@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InstsError } from './errors.js';
+import { UnsupportedTargetError } from '../errors.js';
 import { libcOf, symbolFileOffset } from './elf.js';
 import { COST_MODELS, type CostModel } from './methods.js';
 import { PTRACE_HELPER, VALGRIND_TOOL_DIR, nativeToolStatus } from './native-tools.js';
@@ -197,6 +198,12 @@ async function runLapinsts(program: ProgramSpec, setup: ProfileSetup, dir: strin
   const seconds = (performance.now() - started) / 1000;
   const lines = (await readFile(out, 'utf8').catch(() => '')).split('\n').filter((l) => l !== '').map(parseLine);
   const end = lines.find((l) => l.event === 'end') as EndEvent | undefined;
+  if (end === undefined && result.code === 0) {
+    // Valgrind without --trace-children runs an exec'd image natively and never finishes the tool.
+    throw new UnsupportedTargetError(`the profiling run of ${program.exe} ended with status 0 but without lapinsts' final record: the program exec'd another program, and exact instruction counts cover one program image`, {
+      hint: 'checkpoint the exec\'d program with its own create run, or use --interval, which follows execs',
+    });
+  }
   if (end === undefined) {
     const stderr = (await readFile(program.stderr ?? join(dir, 'program.err'), 'utf8').catch(() => '')).trim().split('\n').slice(-5).join('\n');
     throw new InstsError(`the profiling run of ${program.exe} failed (${result.signal ?? `exit ${result.code}`})${stderr ? `:\n${stderr}` : ''}`);

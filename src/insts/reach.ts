@@ -4,6 +4,7 @@ import { createInterface, type Interface } from 'node:readline';
 import type { GdbSession } from '../gdb/session.js';
 import { deleteBreakpoints, execContinue, execStepInstruction, insertBreakpoint, type StopEvent } from '../mi/index.js';
 import { InstsError } from './errors.js';
+import { UnsupportedTargetError } from '../errors.js';
 import { HWBP_HELPER } from './native-tools.js';
 import type { CodeLocation, InstsMethod, Marker } from './types.js';
 
@@ -309,6 +310,13 @@ async function finishRep(session: GdbSession, helper: HwbpHelper | undefined, ti
   }
 }
 
+/** Instruction positions count in one program image: an exec (gdb's `catch exec` stop) ends them. */
+export function execRefusal(stop: StopEvent): UnsupportedTargetError {
+  return new UnsupportedTargetError(`the program exec'd ${stop.record.results.optStr('new-exec') ?? 'another program'} before the next instruction position; exact instruction counts cover one program image`, {
+    hint: 'the checkpoints written so far are kept; checkpoint the exec\'d program with its own create run, or use --interval, which follows execs',
+  });
+}
+
 /**
  * Execute exactly `n` instructions with gdb single-steps (rep string instructions count once;
  * their iterations are finished with a temporary breakpoint). The `gdb-stepi` method, and an
@@ -320,6 +328,7 @@ export async function stepInstructions(session: GdbSession, n: bigint, options: 
     await execStepInstruction(session);
     const stop = await session.waitForStop(options.timeoutMs === undefined ? {} : options);
     if (stop.exited) throw new InstsError(`the program ended after ${done} of ${n} instructions`);
+    if (stop.reason === 'exec') throw execRefusal(stop);
     const next = stop.frameAddr ?? (await readRegister(session, 'pc'));
     if (next === pc && repStringLength(await readBytes(session, pc, 16)) > 0) {
       await finishRep(session, undefined, options.timeoutMs);

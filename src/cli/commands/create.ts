@@ -7,6 +7,7 @@ import { BreakpointSession } from '../../create/breakpoints.js';
 import type { CheckpointSettings } from '../../create/checkpoint.js';
 import { planPoints, runInstructionCheckpoints, type InstructionPolicy } from '../../create/insts.js';
 import { runIntervalCheckpoints, type CreateOutcome } from '../../create/interval.js';
+import { describeExec } from '../../create/exec.js';
 import { launchTarget, type LaunchedTarget, type StartPoint, type TargetSpec } from '../../create/launch.js';
 import { GEM5_GLIBC_TUNABLES, GEM5_OPENSSL_IA32CAP, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
 import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
@@ -177,7 +178,11 @@ export const createCommand = defineCommand({
           target,
           settings,
           { intervalSeconds: args.interval!, ...(args['max-checkpoints'] ? { maxCheckpoints: args['max-checkpoints'] } : {}) },
-          { signal: io.signal, onCheckpoint: (summary, elapsed) => print(summary, `t=${elapsed.toFixed(3)}s`) },
+          {
+            signal: io.signal,
+            onCheckpoint: (summary, elapsed) => print(summary, `t=${elapsed.toFixed(3)}s`),
+            onExec: (record) => println(io.stderr, `lapidary: ${describeExec(record)}`),
+          },
         );
       println(io.stderr, `lapidary: ${outcome.checkpoints.length} checkpoint(s) in ${directory}; the program ${ended(outcome)} after ${outcome.nativeSeconds.toFixed(3)} s of native execution`);
       return 0;

@@ -47,7 +47,14 @@ export interface CheckpointManifest {
    * `hits`-th execution of the instruction at file offset `offset` of `object` since main.
    */
   marker?: Record<string, string>;
-  target: { exe: string; argv: string[]; env: string[]; cwd: string; pid: number };
+  /**
+   * The program at this checkpoint: argv and env of the image running (after any exec the
+   * program made, which `execs` lists, oldest first, with the native seconds before each).
+   */
+  target: {
+    exe: string; argv: string[]; env: string[]; cwd: string; pid: number;
+    execs?: Array<{ elapsedSeconds: number; exe: string; argv: string[]; vdsoRemoved: boolean }>;
+  };
   stdio: { stdin?: StdioRecord; stdout?: StdioRecord; stderr?: StdioRecord };
   /** How the native run was prepared (ASLR, LD_BIND_NOW, GLIBC_TUNABLES, vDSO) and the create options. */
   options: Record<string, unknown>;
