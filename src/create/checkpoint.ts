@@ -1,5 +1,6 @@
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { captureProcess } from '../capture/capture.js';
+import { DELETED_SUFFIX } from '../capture/procfs/maps.js';
 import type { PageImage } from '../capture/memory.js';
 import { isWritable } from '../capture/fds.js';
 import { CHECKPOINT_PREFIX } from '../gem5/checkpoint/layout.js';
@@ -70,8 +71,11 @@ export async function takeCheckpoint(
   extra: { instructions?: bigint; marker?: Record<string, string> } = {},
 ): Promise<{ pauseMs: number; written: Promise<CheckpointSummary> }> {
   const started = performance.now();
+  // gdb 13 crashes (SIGSEGV) putting the registers back after a snapshot clone of a program
+  // whose executable was deleted, so such a program is read while stopped.
+  const exeDeleted = (await target.proc.readlink(`/proc/${target.pid}/exe`)).endsWith(DELETED_SUFFIX);
   const capture = await captureProcess(target.session, target.proc, target.pid, target.registers, {
-    snapshot: settings.snapshot ?? true,
+    snapshot: (settings.snapshot ?? true) && !exeDeleted,
     ...(target.syscallHint !== undefined ? { syscallHint: target.syscallHint } : {}),
   });
   if (capture.syscallAt !== undefined) target.syscallHint = capture.syscallAt;
@@ -80,7 +84,13 @@ export async function takeCheckpoint(
   const path = join(settings.directory, `${CHECKPOINT_PREFIX}${index}`);
   const writer = await CheckpointDirWriter.begin(path);
   const snapshots = new Map<number, { dest: string; sha256: string }>();
+  let exeCopy: string | undefined;
   try {
+    if (exeDeleted) {
+      // The kernel keeps the deleted file alive while the program runs; /proc/PID/exe opens it.
+      exeCopy = `exe/${basename(state.exe.slice(0, -DELETED_SUFFIX.length))}`;
+      await writer.addFile(exeCopy, await target.proc.readFile(`/proc/${target.pid}/exe`));
+    }
     for (const fd of state.fds) {
       if (fd.disposition === 'reopen' && fd.type === 'file' && isWritable(fd)) {
         const dest = `files/fd${fd.fd}`;
@@ -93,7 +103,9 @@ export async function takeCheckpoint(
     throw error;
   }
   const pauseMs = performance.now() - started;
-  const written = finishCheckpoint(writer, state, image, settings, { index, elapsedSeconds, pauseMs, snapshots, program: target.image, execs: [...target.execs], ...extra });
+  const written = finishCheckpoint(writer, state, image, settings, {
+    index, elapsedSeconds, pauseMs, snapshots, program: target.image, execs: [...target.execs], ...(exeCopy !== undefined ? { exeCopy } : {}), ...extra,
+  });
   return { pauseMs, written };
 }
 
@@ -104,7 +116,7 @@ async function finishCheckpoint(
   settings: CheckpointSettings,
   info: {
     index: number; elapsedSeconds: number; pauseMs: number; snapshots: Map<number, { dest: string; sha256: string }>;
-    program: ProgramImage; execs: readonly ExecRecord[]; instructions?: bigint; marker?: Record<string, string>;
+    program: ProgramImage; execs: readonly ExecRecord[]; exeCopy?: string; instructions?: bigint; marker?: Record<string, string>;
   },
 ): Promise<CheckpointSummary> {
   let image: PageImage;
@@ -132,7 +144,11 @@ async function finishCheckpoint(
     memSize,
     ...(info.instructions !== undefined ? { instCount: info.instructions } : {}),
   });
+  const exe = info.exeCopy !== undefined ? state.exe.slice(0, -DELETED_SUFFIX.length) : state.exe;
   const notes = [
+    ...(info.exeCopy !== undefined
+      ? [`the executable ${exe} was deleted while the program ran; the checkpoint keeps a copy, ${info.exeCopy} (lapidary simulate uses it; for se.py give --cmd=<this checkpoint>/${info.exeCopy}); memory was read while the program was stopped`]
+      : []),
     ...state.notes.map((n) => n.message),
     ...closed.map((f) => `fd ${f.fd} (${f.target}) is closed after restore: ${f.reason}`),
   ];
@@ -150,7 +166,7 @@ async function finishCheckpoint(
       ...(info.instructions !== undefined ? { instructions: info.instructions.toString() } : {}),
       ...(info.marker !== undefined ? { marker: info.marker } : {}),
       target: {
-        exe: state.exe, argv: info.program.argv, env: info.program.env, cwd: state.cwd, pid: state.pid,
+        exe, ...(info.exeCopy !== undefined ? { exeCopy: info.exeCopy } : {}), argv: info.program.argv, env: info.program.env, cwd: state.cwd, pid: state.pid,
         ...(info.execs.length > 0 ? { execs: info.execs.map((e) => ({ elapsedSeconds: e.elapsedSeconds, exe: e.to.exe, argv: e.to.argv, vdsoRemoved: e.vdsoRemoved })) } : {}),
       },
       stdio: Object.fromEntries(

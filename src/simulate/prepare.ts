@@ -66,7 +66,7 @@ export async function prepareRun(checkpointDir: string, outdir: string): Promise
   return {
     manifest,
     checkpoint,
-    exe: manifest.target.exe,
+    exe: manifest.target.exeCopy !== undefined ? join(checkpoint, manifest.target.exeCopy) : manifest.target.exe,
     cwd: manifest.target.cwd,
     memSize: BigInt(manifest.gem5.memSize),
     stdin: await stdinFor(manifest.stdio.stdin, outdir),

@@ -3,7 +3,8 @@ import { UnsupportedTargetError } from '../../errors.js';
 import type { MemoryRegion, RegionKind } from '../../process/types.js';
 
 const MAPS_LINE = /^([0-9a-f]+)-([0-9a-f]+) ([r-])([w-])([x-])([ps]) ([0-9a-f]+) ([0-9a-f]+:[0-9a-f]+) (\d+)\s*(.*)$/;
-const DELETED_SUFFIX = ' (deleted)';
+/** What the kernel appends to the path of an unlinked file in /proc/PID/maps, exe and fd links (fs/d_path.c). */
+export const DELETED_SUFFIX = ' (deleted)';
 
 /**
  * Parse the text of /proc/PID/maps into regions, in address order.

@@ -52,7 +52,10 @@ export interface CheckpointManifest {
    * program made, which `execs` lists, oldest first, with the native seconds before each).
    */
   target: {
-    exe: string; argv: string[]; env: string[]; cwd: string; pid: number;
+    exe: string;
+    /** When the executable was deleted while the program ran: its copy, relative to the checkpoint. */
+    exeCopy?: string;
+    argv: string[]; env: string[]; cwd: string; pid: number;
     execs?: Array<{ elapsedSeconds: number; exe: string; argv: string[]; vdsoRemoved: boolean }>;
   };
   stdio: { stdin?: StdioRecord; stdout?: StdioRecord; stderr?: StdioRecord };

@@ -62,6 +62,16 @@ export class CheckpointDirWriter {
     return new CheckpointDirWriter(path, await mkdtemp(join(dirname(path), `.${basename(path)}.partial-`)));
   }
 
+  /** Write `data` as file `dest` of the checkpoint; returns its sha256. */
+  async addFile(dest: string, data: Buffer): Promise<string> {
+    const target = join(this.temp, dest);
+    await mkdir(dirname(target), { recursive: true });
+    await writeFile(target, data);
+    const digest = createHash('sha256').update(data).digest('hex');
+    this.checksums[dest] = digest;
+    return digest;
+  }
+
   /** Copy a file into the checkpoint now (call while the target is stopped); returns its sha256. */
   async snapshotFile(source: string, dest: string): Promise<string> {
     const target = join(this.temp, dest);
