@@ -12,7 +12,7 @@ import { readMaps } from './procfs/maps.js';
 import { readStat } from './procfs/stat.js';
 import { readVmFlags } from './procfs/smaps.js';
 import { breakpointPages, findSyscallInstruction, forkSnapshot } from './snapshot.js';
-import { CAPTURED_REGISTERS, threadStateFromRegisters } from './registers.js';
+import { CAPTURED_REGISTERS, restartNote, threadStateFromRegisters } from './registers.js';
 
 /** gem5's default Process.maxStackSize (src/sim/Process.py, v24), used when RLIMIT_STACK is unlimited. */
 const DEFAULT_MAX_STACK = 64n * 1024n * 1024n;
@@ -118,9 +118,7 @@ export async function captureProcess(
   const raw = await listRegisterValues(session, 'r', [...numbers.values()]);
   const values = new Map(raw.map((r) => [byNumber.get(r.number) ?? '', r.value]));
   const thread = threadStateFromRegisters(values, pid);
-  if (thread.restartedSyscall) {
-    notes.push({ severity: 'info', message: `stopped inside system call ${thread.restartedSyscall.number}; it restarts after restore, as it would natively` });
-  }
+  if (thread.restartedSyscall) notes.push(restartNote(thread.restartedSyscall));
   const [regions, stat, stackLimit, rawFds, cwd, exe, cmdline] = await Promise.all([
     readMaps(proc, pid),
     readStat(proc, pid),

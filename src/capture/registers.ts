@@ -1,5 +1,5 @@
 import { MiFormatError } from '../errors.js';
-import type { GeneralRegisters, ThreadState } from '../process/types.js';
+import type { Diagnostic, GeneralRegisters, ThreadState } from '../process/types.js';
 
 /**
  * gdb register names lapidary captures (gdb's amd64-linux target description, GDB manual
@@ -20,6 +20,7 @@ export const CAPTURED_REGISTERS = [
 const ERESTARTSYS = -512n;
 const ERESTARTNOINTR = -513n;
 const ERESTARTNOHAND = -514n;
+/** The kernel continues such a call through restart_syscall (219) with the state it saved (e.g. the time left). */
 const ERESTART_RESTARTBLOCK = -516n;
 const RESTARTS = new Set([ERESTARTSYS, ERESTARTNOINTR, ERESTARTNOHAND, ERESTART_RESTARTBLOCK]);
 /** Length of the `syscall` instruction (0f 05), bytes. */
@@ -90,4 +91,29 @@ export function threadStateFromRegisters(values: ReadonlyMap<string, string>, ti
     thread.restartedSyscall = { number: Number(origRax), interruptedRax };
   }
   return thread;
+}
+
+/** Names of the system calls the restart notes mention (arch/x86/entry/syscalls/syscall_64.tbl). */
+const SYSCALL_NAMES: Record<number, string> = { 7: 'poll', 35: 'nanosleep', 202: 'futex', 230: 'clock_nanosleep', 271: 'ppoll' };
+
+/**
+ * What restarting an interrupted system call at restore means. Calls the kernel restarts as
+ * they were (-ERESTARTSYS, -ERESTARTNOINTR, -ERESTARTNOHAND) restart the same way in gem5. A
+ * call it would continue through restart_syscall (-ERESTART_RESTARTBLOCK: nanosleep,
+ * clock_nanosleep, poll, futex with a timeout) cannot be continued so in gem5 v24, which has no
+ * restart_syscall (src/arch/x86/linux/syscall_tbl64.cc:269, no handler: fatal), so it restarts
+ * with its original arguments and a relative timeout starts again in full.
+ */
+export function restartNote(restart: { number: number; interruptedRax: bigint }): Diagnostic {
+  const name = SYSCALL_NAMES[restart.number] ?? `system call ${restart.number}`;
+  if (restart.interruptedRax !== ERESTART_RESTARTBLOCK) {
+    return { severity: 'info', message: `stopped inside ${name}; it restarts after restore, as it would natively` };
+  }
+  const gem5 = restart.number === 230
+    ? '; gem5 v24 does not implement clock_nanosleep either (syscall_tbl64.cc:280): the restore stops there with a fatal error'
+    : restart.number === 35 ? ' (gem5 returns from nanosleep at once: syscall_tbl64.cc:77)' : '';
+  return {
+    severity: restart.number === 230 ? 'warning' : 'info',
+    message: `stopped inside ${name}, which the kernel would continue with restart_syscall for the time left; gem5 v24 has no restart_syscall (src/arch/x86/linux/syscall_tbl64.cc:269), so ${name} restarts with its original arguments after restore: a relative timeout starts again in full${gem5}`,
+  };
 }
