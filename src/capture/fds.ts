@@ -5,6 +5,16 @@ import type { RawFileDescriptor } from './procfs/fdinfo.js';
 const REOPENABLE_DEVICES = new Set(['/dev/null', '/dev/zero', '/dev/random', '/dev/urandom', '/dev/full']);
 const PROCESS_SPECIFIC = /^\/(proc|sys)\//;
 
+/** Whether `path` names a device whose meaning does not depend on the process (/dev/null, /dev/zero, …). */
+export function isReopenableDevicePath(path: string): boolean {
+  return REOPENABLE_DEVICES.has(path);
+}
+
+/** Whether a descriptor is such a device, open as a character device. */
+export function isReopenableDevice(fd: Pick<FileDescriptor, 'type' | 'target'>): boolean {
+  return fd.type === 'chardev' && isReopenableDevicePath(fd.target);
+}
+
 /** O_ACCMODE and O_RDONLY (asm-generic/fcntl.h). */
 export const O_ACCMODE = 0o3;
 export const O_RDONLY = 0o0;
@@ -29,7 +39,7 @@ export function classifyDescriptors(raw: readonly RawFileDescriptor[]): FileDesc
     if (fd.target.endsWith(' (deleted)')) return closed('the file was deleted while open');
     if (PROCESS_SPECIFIC.test(fd.target)) return closed('/proc and /sys files describe the native process, not the simulated one');
     if (fd.type === 'file' || fd.type === 'directory') return { ...fd, disposition: 'reopen' };
-    if (fd.type === 'chardev' && REOPENABLE_DEVICES.has(fd.target)) return { ...fd, disposition: 'reopen' };
+    if (isReopenableDevice(fd)) return { ...fd, disposition: 'reopen' };
     return closed(`${fd.type} ${fd.target} cannot be reopened in gem5`);
   });
 }

@@ -6,6 +6,7 @@ import { isWritable } from '../capture/fds.js';
 import { CHECKPOINT_PREFIX } from '../gem5/checkpoint/layout.js';
 import { MANIFEST_FORMAT, type CheckpointManifest, type OpenFileRecord, type StdioRecord } from '../gem5/checkpoint/manifest.js';
 import { PMEM_FILE, renderCheckpoint } from '../gem5/checkpoint/render.js';
+import { sePyArguments } from '../gem5/checkpoint/se-py.js';
 import { CheckpointDirWriter, sha256File } from '../gem5/checkpoint/write.js';
 import type { FileDescriptor, ProcessState } from '../process/types.js';
 import { PAGE_SIZE } from '../process/types.js';
@@ -36,6 +37,10 @@ export interface CheckpointSummary {
   bytesCompressed: number;
   pauseMs: number;
   notes: string[];
+  /** Absolute path of `cpt.N/stdin.rest` when stdin was a file read past offset 0 (se.py's `--input`). */
+  stdinRest?: string;
+  /** The arguments of gem5's se.py that restore this checkpoint (sePyArguments), k = the index. */
+  sePyArguments: string[];
 }
 
 /** Settings shared by every checkpoint of one `create` run. */
@@ -54,6 +59,9 @@ function stdioRecord(fds: readonly FileDescriptor[], n: number): StdioRecord | u
   if (fd === undefined) return undefined;
   return { target: fd.target, offset: fd.offset.toString(), isFile: fd.type === 'file' };
 }
+
+/** File name, inside `cpt.N`, of the unread rest of a stdin file. */
+export const STDIN_REST_FILE = 'stdin.rest';
 
 const hex = (value: bigint): string => `0x${value.toString(16)}`;
 
@@ -115,7 +123,8 @@ async function finishCheckpoint(
   pending: Promise<PageImage>,
   settings: CheckpointSettings,
   info: {
-    index: number; elapsedSeconds: number; pauseMs: number; snapshots: Map<number, { dest: string; sha256: string }>;
+    index: number; elapsedSeconds: number; pauseMs: number;
+    snapshots: Map<number, { dest: string; sha256: string }>;
     program: ProgramImage; execs: readonly ExecRecord[]; exeCopy?: string; instructions?: bigint; marker?: Record<string, string>;
   },
 ): Promise<CheckpointSummary> {
@@ -129,14 +138,27 @@ async function finishCheckpoint(
   const thread = state.threads[0]!;
   const memSize = chooseMemSize(image.pageAddrs.length, image.stats.zeroPages + image.stats.absentPages);
   const files: OpenFileRecord[] = [];
-  for (const fd of state.fds.filter((f) => f.disposition === 'reopen')) {
-    const snapshot = info.snapshots.get(fd.fd);
-    const record: OpenFileRecord = {
-      fd: fd.fd, path: fd.target, flags: fd.flags, offset: fd.offset.toString(), writable: isWritable(fd),
-      sha256: snapshot?.sha256 ?? (fd.type === 'file' ? await sha256File(fd.target) : ''),
-    };
-    if (snapshot !== undefined) record.snapshot = snapshot.dest;
-    files.push(record);
+  let stdinRest: { rest: string; restBytes: string } | undefined;
+  try {
+    for (const fd of state.fds.filter((f) => f.disposition === 'reopen')) {
+      const snapshot = info.snapshots.get(fd.fd);
+      const record: OpenFileRecord = {
+        fd: fd.fd, path: fd.target, flags: fd.flags, offset: fd.offset.toString(), writable: isWritable(fd),
+        sha256: snapshot?.sha256 ?? (fd.type === 'file' ? await sha256File(fd.target) : ''),
+      };
+      if (snapshot !== undefined) record.snapshot = snapshot.dest;
+      files.push(record);
+    }
+    // gem5 opens a Process's input at offset 0 and restores no entry for fds 0-2
+    // (src/sim/fd_array.cc:50-76, 379): what the program had not read yet is given to it as a file.
+    const stdin = state.fds.find((f) => f.fd === 0);
+    if (stdin !== undefined && stdin.type === 'file' && stdin.offset > 0n) {
+      const copied = await writer.copyRest(stdin.target, stdin.offset, STDIN_REST_FILE);
+      stdinRest = { rest: STDIN_REST_FILE, restBytes: String(copied.bytes) };
+    }
+  } catch (error) {
+    await writer.abort();
+    throw error;
   }
   const closed = state.fds.filter((f) => f.disposition === 'closed');
   const sections = renderCheckpoint(state, {
@@ -152,6 +174,13 @@ async function finishCheckpoint(
     ...state.notes.map((n) => n.message),
     ...closed.map((f) => `fd ${f.fd} (${f.target}) is closed after restore: ${f.reason}`),
   ];
+  const stdio: CheckpointManifest['stdio'] = Object.fromEntries(
+    (['stdin', 'stdout', 'stderr'] as const).flatMap((name, n) => {
+      const record = stdioRecord(state.fds, n);
+      if (record === undefined) return [];
+      return [[name, n === 0 && stdinRest !== undefined ? { ...record, ...stdinRest } : record]];
+    }),
+  );
   const pmem = await writer.finish({
     sections,
     header: `checkpoint written by lapidary for gem5 v24.0 X86 SE: ${state.exe} pid ${state.pid} at rip ${hex(thread.gpr.rip)}`,
@@ -169,12 +198,7 @@ async function finishCheckpoint(
         exe, ...(info.exeCopy !== undefined ? { exeCopy: info.exeCopy } : {}), argv: info.program.argv, env: info.program.env, cwd: state.cwd, pid: state.pid,
         ...(info.execs.length > 0 ? { execs: info.execs.map((e) => ({ elapsedSeconds: e.elapsedSeconds, exe: e.to.exe, argv: e.to.argv, vdsoRemoved: e.vdsoRemoved })) } : {}),
       },
-      stdio: Object.fromEntries(
-        (['stdin', 'stdout', 'stderr'] as const).flatMap((name, n) => {
-          const record = stdioRecord(state.fds, n);
-          return record === undefined ? [] : [[name, record]];
-        }),
-      ),
+      stdio,
       options: settings.options,
       registers: { rip: hex(thread.gpr.rip), rsp: hex(thread.gpr.rsp), rflags: hex(thread.gpr.rflags), fsBase: hex(thread.segments.fsBase) },
       gem5: { version: '24.0', isa: 'X86', memSize: memSize.toString(), cpuPath: 'system.cpu', pmem: PMEM_FILE },
@@ -208,5 +232,8 @@ async function finishCheckpoint(
     bytesCompressed: pmem.compressedBytes,
     pauseMs: info.pauseMs,
     notes,
+    ...(stdinRest !== undefined ? { stdinRest: join(writer.path, stdinRest.rest) } : {}),
+    // create writes cpt.1, cpt.2, … into a directory without checkpoints, so cpt.N is se.py's -r N.
+    sePyArguments: sePyArguments(writer.path, info.index, { target: { exe, ...(info.exeCopy !== undefined ? { exeCopy: info.exeCopy } : {}) }, gem5: { memSize: memSize.toString() }, stdio }),
   };
 }

@@ -1,9 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { cptValue, parseCpt } from '../../gem5/checkpoint/ini.js';
+import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
 import { readManifest } from '../../gem5/checkpoint/manifest.js';
+import { sePyArguments } from '../../gem5/checkpoint/se-py.js';
 import { defineCommand } from '../command.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, shellWords } from '../format.js';
 import { println, type CliIo } from '../io.js';
 
 const hex = (text: string | undefined): string => (text === undefined ? '?' : `0x${BigInt(text).toString(16)}`);
@@ -31,7 +33,12 @@ export const inspectCommand = defineCommand({
     println(io.stdout, 'files reopened by gem5:');
     for (const f of manifest.files) println(io.stdout, `  fd ${f.fd}  ${f.path} at ${f.offset}${f.snapshot ? ` (snapshot ${f.snapshot})` : ''}`);
     for (const f of manifest.closedFds) println(io.stdout, `  fd ${f.fd}  closed: ${f.reason}`);
+    const stdin = manifest.stdio.stdin;
+    if (stdin?.rest !== undefined) println(io.stdout, `stdin: ${stdin.target} at ${stdin.offset}; the unread rest (${stdin.restBytes} bytes) is ${join(dir, stdin.rest)}`);
     for (const note of manifest.notes) println(io.stdout, `note: ${note}`);
+    // se.py's -r k is the k-th cpt.N of the directory in numeric order (configs/common/Simulation.py findCptDir).
+    const k = (await listCheckpoints(dirname(dir))).findIndex((c) => c.name === basename(dir)) + 1;
+    if (k > 0) println(io.stdout, `gem5's se.py restores it with: gem5.opt ${shellWords(sePyArguments(dir, k, manifest))}`);
     return 0;
   },
 });

@@ -13,6 +13,14 @@ export interface StdioRecord {
   /** File position, bytes, as a decimal string. */
   offset: string;
   isFile: boolean;
+  /**
+   * stdin only, when it is a regular file read past offset 0: the unread rest (bytes `offset`…
+   * to its end at the checkpoint), relative to the checkpoint directory (`stdin.rest`), and its
+   * length in bytes as a decimal string. gem5 opens a Process's input at offset 0 and restores
+   * no fd 0-2 entry (src/sim/fd_array.cc:50-76, 379), so a restore gives the program this file.
+   */
+  rest?: string;
+  restBytes?: string;
 }
 
 /** A regular file the target had open, reopened by gem5 at restore. */
