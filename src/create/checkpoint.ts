@@ -2,7 +2,7 @@ import { basename, join } from 'node:path';
 import { captureProcess } from '../capture/capture.js';
 import { DELETED_SUFFIX } from '../capture/procfs/maps.js';
 import type { PageImage } from '../capture/memory.js';
-import { isWritable } from '../capture/fds.js';
+import { isReopenableDevice, isWritable } from '../capture/fds.js';
 import { CHECKPOINT_PREFIX } from '../gem5/checkpoint/layout.js';
 import { MANIFEST_FORMAT, type CheckpointManifest, type OpenFileRecord, type StdioRecord } from '../gem5/checkpoint/manifest.js';
 import { PMEM_FILE, renderCheckpoint } from '../gem5/checkpoint/render.js';
@@ -52,6 +52,8 @@ export interface CheckpointSettings {
   compressionLevel: number;
   /** Read memory from a copy-on-write snapshot child so the target resumes at once (default true). */
   snapshot?: boolean;
+  /** Notes that hold for every checkpoint of the run (how stdin was prepared: prepareStdin). */
+  notes?: string[];
 }
 
 function stdioRecord(fds: readonly FileDescriptor[], n: number): StdioRecord | undefined {
@@ -62,6 +64,19 @@ function stdioRecord(fds: readonly FileDescriptor[], n: number): StdioRecord | u
 
 /** File name, inside `cpt.N`, of the unread rest of a stdin file. */
 export const STDIN_REST_FILE = 'stdin.rest';
+
+/**
+ * The note for a stdin a restore cannot give the program: fd 0 is neither a regular file nor a
+ * /dev/null-like device (the program put a pipe there, or inherited a terminal).
+ */
+function stdinNote(fds: readonly FileDescriptor[]): string | undefined {
+  const fd = fds.find((f) => f.fd === 0);
+  if (fd === undefined || fd.type === 'file' || isReopenableDevice(fd)) return undefined;
+  const what = fd.target.startsWith('pipe:') ? `a pipe (${fd.target})` : fd.type === 'fifo' ? `the FIFO ${fd.target}`
+    : fd.type === 'chardev' ? `the character device ${fd.target}` : fd.type === 'socket' ? `a socket (${fd.target})` : fd.target;
+  return `stdin (fd 0) is ${what}, which a checkpoint cannot hold: after restore the program reads `
+    + '/dev/null (lapidary simulate) or se.py\'s --input, and whatever it had not yet read from it is lost';
+}
 
 const hex = (value: bigint): string => `0x${value.toString(16)}`;
 
@@ -167,11 +182,14 @@ async function finishCheckpoint(
     ...(info.instructions !== undefined ? { instCount: info.instructions } : {}),
   });
   const exe = info.exeCopy !== undefined ? state.exe.slice(0, -DELETED_SUFFIX.length) : state.exe;
+  const unreadStdin = stdinNote(state.fds);
   const notes = [
+    ...(settings.notes ?? []),
     ...(info.exeCopy !== undefined
       ? [`the executable ${exe} was deleted while the program ran; the checkpoint keeps a copy, ${info.exeCopy} (lapidary simulate uses it; for se.py give --cmd=<this checkpoint>/${info.exeCopy}); memory was read while the program was stopped`]
       : []),
     ...state.notes.map((n) => n.message),
+    ...(unreadStdin !== undefined ? [unreadStdin] : []),
     ...closed.map((f) => `fd ${f.fd} (${f.target}) is closed after restore: ${f.reason}`),
   ];
   const stdio: CheckpointManifest['stdio'] = Object.fromEntries(

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { lapidary } from '../helpers/cli.js';
 import { readCheckpoint } from '../helpers/checkpoints.js';
@@ -59,5 +60,74 @@ describe('stdin read past offset 0 at a checkpoint (real gdb)', () => {
       expect(readFileSync(join(cpt, 'stdin.rest')).toString()).toBe(text.slice(offset));
       expect(made.stderr).toContain(`  se.py: gem5.opt configs/deprecated/example/se.py --cmd=${fixture('stdin-lines')} --checkpoint-dir=${dir} -r ${k} --mem-size=${manifest.gem5.memSize}B --input=${cpt}/stdin.rest\n`);
     }
+  }, 300_000);
+});
+
+/**
+ * stdin that is not a regular file: gem5 can only give a restored program a file, so a pipe given
+ * as --stdin is read to its end first, and a pipe the program puts on fd 0 itself gets a note.
+ */
+describe('stdin that is not a regular file (real gdb)', () => {
+  const threeLines = 'continue\ncontinue\ncheckpoint\nexit\n';
+
+  it('reads a pipe given as --stdin /dev/stdin to its end into stdin.captured, which the program and the checkpoint use, and says so', async () => {
+    const text = lines(7);
+    writeFileSync(join(work(), 'pipe-commands'), threeLines);
+    const dir = join(work(), 'piped');
+    const made = await lapidary(['create', '--cmd', fixture('stdin-lines'), '--stdin', '/dev/stdin', '--breakpoints', 'step_done',
+      '--commands', join(work(), 'pipe-commands'), '--directory', dir, '--stdout', join(work(), 'piped.out')], { env: { ...process.env, STEP_MS: '1' }, input: text });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const captured = join(dir, 'stdin.captured');
+    expect(readFileSync(captured).toString()).toBe(text);
+    // execa's input reaches lapidary through a socket pair (libuv), a shell's | through a pipe.
+    const note = /^lapidary: note: (--stdin \/dev\/stdin was a (?:socket|pipe or FIFO): lapidary read it to its end \((\d+) bytes\) into (\S+) before starting the program, which reads that file as stdin)$/m.exec(made.stderr);
+    expect(note, made.stderr).not.toBeNull();
+    expect([Number(note![2]), note![3]]).toEqual([text.length, captured]);
+    const { manifest } = readCheckpoint(join(dir, 'cpt.1'));
+    const read = text.split('\n').slice(0, 3).join('\n').length + 1;
+    expect(manifest.stdio.stdin).toMatchObject({ target: captured, offset: String(read), isFile: true, rest: 'stdin.rest' });
+    expect(readFileSync(join(dir, 'cpt.1', 'stdin.rest')).toString()).toBe(text.slice(read));
+    expect(manifest.notes).toContain(note![1]);
+    expect(made.stdout).toContain(`  note: ${note![1]}\n`);
+    // The program read the piped lines natively: 3 lines printed before the checkpoint.
+    expect(readFileSync(join(work(), 'piped.out'), 'utf8').split('\n').filter((l) => l.startsWith('line ')).length).toBeGreaterThanOrEqual(3);
+  }, 300_000);
+
+  it('reads a FIFO given as --stdin to its end once a writer closes it', async () => {
+    const text = lines(5);
+    const source = join(work(), 'fifo-source.txt');
+    writeFileSync(source, text);
+    const fifo = join(work(), 'input.fifo');
+    await execa('mkfifo', [fifo]);
+    writeFileSync(join(work(), 'fifo-commands'), 'checkpoint\nexit\n');
+    const dir = join(work(), 'fifo');
+    const writer = execa('cp', [source, fifo]);
+    const made = await lapidary(['create', '--cmd', fixture('stdin-lines'), '--stdin', fifo, '--breakpoints', 'step_done',
+      '--commands', join(work(), 'fifo-commands'), '--directory', dir, '--stdout', join(work(), 'fifo.out')], { env: { ...process.env, STEP_MS: '1' } });
+    await writer;
+    expect(made.exitCode, made.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'stdin.captured')).toString()).toBe(text);
+    expect(made.stderr).toContain(`lapidary: note: --stdin ${fifo} was a pipe or FIFO: lapidary read it to its end (${text.length} bytes)`);
+    expect(readCheckpoint(join(dir, 'cpt.1')).manifest.stdio.stdin).toMatchObject({ target: join(dir, 'stdin.captured'), offset: String(text.indexOf('\n') + 1) });
+  }, 300_000);
+
+  it('refuses a character device that is not /dev/null-like, and a directory, as --stdin by name', async () => {
+    for (const [path, kind] of [['/dev/tty', 'a terminal or other character device'], [work(), 'a directory']] as const) {
+      const made = await lapidary(['create', '--cmd', fixture('stdin-lines'), '--stdin', path, '--interval', '1', '--directory', join(work(), `refused-${kind.length}`)]);
+      expect(made.exitCode).toBe(2);
+      expect(made.stderr).toContain(`--stdin ${path} is ${kind}; a checkpoint cannot hold what the program would read from it`);
+    }
+  }, 300_000);
+
+  it('notes a pipe the program itself put on fd 0: what it still holds is lost on restore', async () => {
+    writeFileSync(join(work(), 'own-pipe-commands'), 'continue\ncheckpoint\nexit\n');
+    const dir = join(work(), 'own-pipe');
+    const made = await lapidary(['create', '--cmd', fixture('pipe-stdin'), '--breakpoints', 'step_done',
+      '--commands', join(work(), 'own-pipe-commands'), '--directory', dir, '--stdout', join(work(), 'own-pipe.out')], { env: { ...process.env, STEP_MS: '1' } });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const { manifest } = readCheckpoint(join(dir, 'cpt.1'));
+    const note = manifest.notes.find((n) => n.startsWith('stdin (fd 0) is a pipe (pipe:['));
+    expect(note, manifest.notes.join('\n')).toMatch(/which a checkpoint cannot hold: after restore the program reads \/dev\/null \(lapidary simulate\) or se\.py's --input, and whatever it had not yet read from it is lost$/);
+    expect(made.stdout).toContain(`  note: ${note}\n`);
   }, 300_000);
 });

@@ -9,6 +9,7 @@ import { planPoints, runInstructionCheckpoints, type InstructionPolicy } from '.
 import { runIntervalCheckpoints, type CreateOutcome } from '../../create/interval.js';
 import { describeExec } from '../../create/exec.js';
 import { launchTarget, type LaunchedTarget, type StartPoint, type TargetSpec } from '../../create/launch.js';
+import { prepareStdin } from '../../create/stdin.js';
 import { GEM5_GLIBC_TUNABLES, GEM5_OPENSSL_IA32CAP, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
 import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
 import { loadConfig } from '../../config/load.js';
@@ -50,7 +51,7 @@ export const createCommand = defineCommand({
       .option('directory', { alias: 'd', type: 'string', demandOption: true, describe: 'where cpt.1, cpt.2, … are written' })
       .option('max-checkpoints', { alias: 'm', type: 'number', describe: 'stop (and kill the program) after this many checkpoints' })
       .option('start', { choices: ['main', 'entry'] as const, default: 'main' as StartPoint, describe: 'interval mode: where the native run and its clock start' })
-      .option('stdin', { type: 'string', describe: 'file the program reads as standard input (default /dev/null)' })
+      .option('stdin', { type: 'string', describe: 'file the program reads as standard input (default /dev/null; a pipe or FIFO is read to its end first, into stdin.captured)' })
       .option('stdout', { type: 'string', describe: 'file for the program\'s standard output (default: lapidary\'s; with --interval-insts a file in --directory)' })
       .option('stderr', { type: 'string', describe: 'file for the program\'s standard error (default: lapidary\'s)' })
       .option('vm', { type: 'boolean', default: false, describe: 'run the program in a QEMU VM whose CPU hides what gem5 lacks (lapidary vm status)' })
@@ -108,12 +109,14 @@ export const createCommand = defineCommand({
     const terminal = interactive && args.stdout === undefined && !args.vm ? openTargetTerminal(io.stdout) : undefined;
     // Instruction positions are planned on a run writing to a regular file, so the native run does too.
     const defaultStdout = insts !== undefined ? join(directory, 'program.stdout') : undefined;
+    const stdin = await prepareStdin(args.stdin !== undefined ? resolve(io.cwd, args.stdin) : resolved.stdin ?? '/dev/null', directory);
+    if (stdin.note !== undefined) println(io.stderr, `lapidary: note: ${stdin.note}`);
     const spec: TargetSpec = {
       exe: resolveExecutable(resolved.argv[0]!, resolved.cwd, io.env.PATH),
       argv: resolved.argv,
       env: targetEnvironment({ ...io.env, ...resolved.env }, native, resolved.cwd),
       cwd: resolved.cwd,
-      stdin: args.stdin !== undefined ? resolve(io.cwd, args.stdin) : resolved.stdin ?? '/dev/null',
+      stdin: stdin.path,
       stdout: args.stdout !== undefined ? resolve(io.cwd, args.stdout) : resolved.stdout ?? defaultStdout ?? terminal?.path ?? passthrough(1, io, 'stdout'),
       stderr: args.stderr !== undefined ? resolve(io.cwd, args.stderr) : resolved.stderr !== undefined ? `append:${resolved.stderr}` : terminal?.path ?? passthrough(2, io, 'stderr'),
     };
@@ -134,6 +137,7 @@ export const createCommand = defineCommand({
       compressionLevel: args.compression,
       // Snapshots clone through gdb; over gdbserver (--vm) memory is read while stopped instead.
       snapshot: args.snapshot && !args.vm,
+      notes: stdin.note !== undefined ? [stdin.note] : [],
       options: {
         nativeEnvironment: { ...native, effectiveGlibcTunables: spec.env.find((e) => e.startsWith('GLIBC_TUNABLES='))?.slice(15) ?? null },
         policy: args.breakpoints !== undefined
