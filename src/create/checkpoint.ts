@@ -10,6 +10,7 @@ import { sePyArguments } from '../gem5/checkpoint/se-py.js';
 import { CheckpointDirWriter, sha256File } from '../gem5/checkpoint/write.js';
 import type { FileDescriptor, ProcessState } from '../process/types.js';
 import { PAGE_SIZE } from '../process/types.js';
+import { changedRecently, stampFile, unchangedSince, type FileStamp } from './file-stamp.js';
 import type { LaunchedTarget, TargetSpec } from './launch.js';
 import type { ExecRecord, ProgramImage } from './exec.js';
 
@@ -66,6 +67,37 @@ function stdioRecord(fds: readonly FileDescriptor[], n: number): StdioRecord | u
 export const STDIN_REST_FILE = 'stdin.rest';
 
 /**
+ * What is read, while the target is stopped, of the regular files whose contents the manifest
+ * records: the read-only files gem5 reopens (sha256) and a stdin file read past offset 0 (its
+ * unread rest). Each is stamped (size, mtime, ctime) and read after the target resumes, where a
+ * changed stamp becomes a note; a file changed so recently that a new write could keep its
+ * stamp (changedRecently) is read now instead.
+ */
+interface InputsAtStop {
+  /** fd → stamp of the files read after the target resumes. */
+  stamps: Map<number, FileStamp>;
+  /** fd → sha256 of the read-only files hashed while stopped. */
+  sha256: Map<number, string>;
+  /** The unread rest of stdin when it was copied while stopped. */
+  stdinRest?: { bytes: number };
+}
+
+async function readInputsAtStop(fds: readonly FileDescriptor[], writer: CheckpointDirWriter): Promise<InputsAtStop> {
+  const inputs: InputsAtStop = { stamps: new Map(), sha256: new Map() };
+  const nowNs = BigInt(Date.now()) * 1_000_000n;
+  for (const fd of fds) {
+    const hashed = fd.type === 'file' && fd.disposition === 'reopen' && !isWritable(fd);
+    const stdin = fd.type === 'file' && fd.fd === 0 && fd.offset > 0n;
+    if (!hashed && !stdin) continue;
+    const stamp = await stampFile(fd.target);
+    if (!changedRecently(stamp, nowNs)) inputs.stamps.set(fd.fd, stamp);
+    else if (hashed) inputs.sha256.set(fd.fd, await sha256File(fd.target));
+    else inputs.stdinRest = await writer.copyRest(fd.target, fd.offset, STDIN_REST_FILE);
+  }
+  return inputs;
+}
+
+/**
  * The note for a stdin a restore cannot give the program: fd 0 is neither a regular file nor a
  * /dev/null-like device (the program put a pipe there, or inherited a terminal).
  */
@@ -108,12 +140,14 @@ export async function takeCheckpoint(
   const writer = await CheckpointDirWriter.begin(path);
   const snapshots = new Map<number, { dest: string; sha256: string }>();
   let exeCopy: string | undefined;
+  let inputs: InputsAtStop;
   try {
     if (exeDeleted) {
       // The kernel keeps the deleted file alive while the program runs; /proc/PID/exe opens it.
       exeCopy = `exe/${basename(state.exe.slice(0, -DELETED_SUFFIX.length))}`;
       await writer.addFile(exeCopy, await target.proc.readFile(`/proc/${target.pid}/exe`));
     }
+    inputs = await readInputsAtStop(state.fds, writer);
     for (const fd of state.fds) {
       if (fd.disposition === 'reopen' && fd.type === 'file' && isWritable(fd)) {
         const dest = `files/fd${fd.fd}`;
@@ -127,7 +161,7 @@ export async function takeCheckpoint(
   }
   const pauseMs = performance.now() - started;
   const written = finishCheckpoint(writer, state, image, settings, {
-    index, elapsedSeconds, pauseMs, snapshots, program: target.image, execs: [...target.execs], ...(exeCopy !== undefined ? { exeCopy } : {}), ...extra,
+    index, elapsedSeconds, pauseMs, snapshots, inputs, program: target.image, execs: [...target.execs], ...(exeCopy !== undefined ? { exeCopy } : {}), ...extra,
   });
   return { pauseMs, written };
 }
@@ -140,6 +174,7 @@ async function finishCheckpoint(
   info: {
     index: number; elapsedSeconds: number; pauseMs: number;
     snapshots: Map<number, { dest: string; sha256: string }>;
+    inputs: InputsAtStop;
     program: ProgramImage; execs: readonly ExecRecord[]; exeCopy?: string; instructions?: bigint; marker?: Record<string, string>;
   },
 ): Promise<CheckpointSummary> {
@@ -153,22 +188,36 @@ async function finishCheckpoint(
   const thread = state.threads[0]!;
   const memSize = chooseMemSize(image.pageAddrs.length, image.stats.zeroPages + image.stats.absentPages);
   const files: OpenFileRecord[] = [];
+  const changed: string[] = [];
+  const changedFds = new Set<number>();
+  /** Read a stamped file's contents now; note it when it is no longer the file stamped at the stop. */
+  const afterStop = async <T>(fd: FileDescriptor, read: () => Promise<T>, what: string): Promise<T> => {
+    const result = await read();
+    const stamp = info.inputs.stamps.get(fd.fd);
+    if (stamp !== undefined && !(await unchangedSince(fd.target, stamp))) {
+      changedFds.add(fd.fd);
+      changed.push(`${fd.target} (fd ${fd.fd}) changed after the checkpoint's stop (size, mtime or ctime differ from then): ${what} the later contents, not those the native program had`);
+    }
+    return result;
+  };
   let stdinRest: { rest: string; restBytes: string } | undefined;
   try {
     for (const fd of state.fds.filter((f) => f.disposition === 'reopen')) {
       const snapshot = info.snapshots.get(fd.fd);
       const record: OpenFileRecord = {
         fd: fd.fd, path: fd.target, flags: fd.flags, offset: fd.offset.toString(), writable: isWritable(fd),
-        sha256: snapshot?.sha256 ?? (fd.type === 'file' ? await sha256File(fd.target) : ''),
+        sha256: snapshot?.sha256 ?? info.inputs.sha256.get(fd.fd)
+          ?? (fd.type === 'file' ? await afterStop(fd, () => sha256File(fd.target), 'its recorded sha256 is of') : ''),
       };
       if (snapshot !== undefined) record.snapshot = snapshot.dest;
+      if (changedFds.has(fd.fd)) record.sha256AfterStop = true;
       files.push(record);
     }
     // gem5 opens a Process's input at offset 0 and restores no entry for fds 0-2
     // (src/sim/fd_array.cc:50-76, 379): what the program had not read yet is given to it as a file.
     const stdin = state.fds.find((f) => f.fd === 0);
     if (stdin !== undefined && stdin.type === 'file' && stdin.offset > 0n) {
-      const copied = await writer.copyRest(stdin.target, stdin.offset, STDIN_REST_FILE);
+      const copied = info.inputs.stdinRest ?? await afterStop(stdin, () => writer.copyRest(stdin.target, stdin.offset, STDIN_REST_FILE), `${STDIN_REST_FILE} holds`);
       stdinRest = { rest: STDIN_REST_FILE, restBytes: String(copied.bytes) };
     }
   } catch (error) {
@@ -191,6 +240,7 @@ async function finishCheckpoint(
     ...state.notes.map((n) => n.message),
     ...(unreadStdin !== undefined ? [unreadStdin] : []),
     ...closed.map((f) => `fd ${f.fd} (${f.target}) is closed after restore: ${f.reason}`),
+    ...changed,
   ];
   const stdio: CheckpointManifest['stdio'] = Object.fromEntries(
     (['stdin', 'stdout', 'stderr'] as const).flatMap((name, n) => {

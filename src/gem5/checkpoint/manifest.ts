@@ -34,6 +34,11 @@ export interface OpenFileRecord {
   sha256: string;
   /** For files open for writing: a copy of the contents at the checkpoint, relative to the checkpoint directory. */
   snapshot?: string;
+  /**
+   * Set when the file changed between the checkpoint's stop and the moment it was hashed (its
+   * size, mtime or ctime differ): `sha256` then describes the later contents (a note says so).
+   */
+  sha256AfterStop?: true;
 }
 
 /**
