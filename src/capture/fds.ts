@@ -1,3 +1,4 @@
+import { NUM_FDS } from '../gem5/checkpoint/fd-array.js';
 import type { FileDescriptor } from '../process/types.js';
 import type { RawFileDescriptor } from './procfs/fdinfo.js';
 
@@ -30,11 +31,16 @@ export function isWritable(fd: Pick<FileDescriptor, 'flags'>): boolean {
  * process-independent devices are reopened; pipes, sockets, eventfds, epoll, deleted files and
  * /proc or /sys files are closed after restore, each with the reason the user is warned with.
  * Descriptors 0-2 are the program's stdio, which gem5 takes from its Process parameters.
+ * Descriptors >= 1024 are closed too: gem5 v24's fd table is a fixed std::array of 1024 entries
+ * (FDArray::_numFDs, src/sim/fd_array.hh:150), unserialize asserts the checkpoint's table has
+ * that size (src/sim/fd_array.cc:375-376), and a system call on a larger fd fails the bounds
+ * assertion of FDArray::getFDEntry (src/sim/fd_array.cc:322): gem5.opt aborts.
  */
 export function classifyDescriptors(raw: readonly RawFileDescriptor[]): FileDescriptor[] {
   return raw.map((fd): FileDescriptor => {
     if (fd.fd <= 2) return { ...fd, disposition: 'stdio' };
     const closed = (reason: string): FileDescriptor => ({ ...fd, disposition: 'closed', reason });
+    if (fd.fd >= NUM_FDS) return closed(`gem5 v24's fd table holds descriptors 0-${NUM_FDS - 1} only (src/sim/fd_array.hh:150); a system call on it after restore fails the assertion in gem5's FDArray::getFDEntry (src/sim/fd_array.cc:322) and gem5.opt aborts`);
     if (!fd.target.startsWith('/')) return closed(`${fd.target} is not a file gem5 can reopen`);
     if (fd.target.endsWith(' (deleted)')) return closed('the file was deleted while open');
     if (PROCESS_SPECIFIC.test(fd.target)) return closed('/proc and /sys files describe the native process, not the simulated one');
