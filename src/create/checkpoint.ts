@@ -60,7 +60,17 @@ export interface CheckpointSettings {
 function stdioRecord(fds: readonly FileDescriptor[], n: number): StdioRecord | undefined {
   const fd = fds.find((f) => f.fd === n);
   if (fd === undefined) return undefined;
-  return { target: fd.target, offset: fd.offset.toString(), isFile: fd.type === 'file' };
+  return { target: fd.target, offset: fd.offset.toString(), isFile: isReadableFile(fd) };
+}
+
+/** A regular file that can still be opened by its path (not deleted while open). */
+function isReadableFile(fd: FileDescriptor): boolean {
+  return fd.type === 'file' && !fd.target.endsWith(' (deleted)');
+}
+
+/** stdin is a file the program has read part of: a restore needs its unread rest. */
+function isPartlyReadStdin(fd: FileDescriptor): boolean {
+  return fd.fd === 0 && isReadableFile(fd) && fd.offset > 0n;
 }
 
 /** File name, inside `cpt.N`, of the unread rest of a stdin file. */
@@ -87,7 +97,7 @@ async function readInputsAtStop(fds: readonly FileDescriptor[], writer: Checkpoi
   const nowNs = BigInt(Date.now()) * 1_000_000n;
   for (const fd of fds) {
     const hashed = fd.type === 'file' && fd.disposition === 'reopen' && !isWritable(fd);
-    const stdin = fd.type === 'file' && fd.fd === 0 && fd.offset > 0n;
+    const stdin = isPartlyReadStdin(fd);
     if (!hashed && !stdin) continue;
     const stamp = await stampFile(fd.target);
     if (!changedRecently(stamp, nowNs)) inputs.stamps.set(fd.fd, stamp);
@@ -103,8 +113,9 @@ async function readInputsAtStop(fds: readonly FileDescriptor[], writer: Checkpoi
  */
 function stdinNote(fds: readonly FileDescriptor[]): string | undefined {
   const fd = fds.find((f) => f.fd === 0);
-  if (fd === undefined || fd.type === 'file' || isReopenableDevice(fd)) return undefined;
-  const what = fd.target.startsWith('pipe:') ? `a pipe (${fd.target})` : fd.type === 'fifo' ? `the FIFO ${fd.target}`
+  if (fd === undefined || isReadableFile(fd) || isReopenableDevice(fd)) return undefined;
+  const what = fd.type === 'file' ? `the deleted file ${fd.target.slice(0, -' (deleted)'.length)}`
+    : fd.target.startsWith('pipe:') ? `a pipe (${fd.target})` : fd.type === 'fifo' ? `the FIFO ${fd.target}`
     : fd.type === 'chardev' ? `the character device ${fd.target}` : fd.type === 'socket' ? `a socket (${fd.target})` : fd.target;
   return `stdin (fd 0) is ${what}, which a checkpoint cannot hold: after restore the program reads `
     + '/dev/null (lapidary simulate) or se.py\'s --input, and whatever it had not yet read from it is lost';
@@ -216,7 +227,7 @@ async function finishCheckpoint(
     // gem5 opens a Process's input at offset 0 and restores no entry for fds 0-2
     // (src/sim/fd_array.cc:50-76, 379): what the program had not read yet is given to it as a file.
     const stdin = state.fds.find((f) => f.fd === 0);
-    if (stdin !== undefined && stdin.type === 'file' && stdin.offset > 0n) {
+    if (stdin !== undefined && isPartlyReadStdin(stdin)) {
       const copied = info.inputs.stdinRest ?? await afterStop(stdin, () => writer.copyRest(stdin.target, stdin.offset, STDIN_REST_FILE), `${STDIN_REST_FILE} holds`);
       stdinRest = { rest: STDIN_REST_FILE, restBytes: String(copied.bytes) };
     }

@@ -119,6 +119,22 @@ describe('stdin that is not a regular file (real gdb)', () => {
     }
   }, 300_000);
 
+  it('notes a stdin file deleted while open: no rest can be copied, and the restore reads /dev/null', async () => {
+    const input = join(work(), 'deleted.txt');
+    writeFileSync(input, lines(4));
+    writeFileSync(join(work(), 'deleted-commands'), `gdb shell rm -f ${input}\ncontinue\ncheckpoint\nexit\n`);
+    const dir = join(work(), 'deleted');
+    const made = await lapidary(['create', '--cmd', fixture('stdin-lines'), '--stdin', input, '--breakpoints', 'step_done',
+      '--commands', join(work(), 'deleted-commands'), '--directory', dir, '--stdout', join(work(), 'deleted.out')], { env: { ...process.env, STEP_MS: '1' } });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const { manifest } = readCheckpoint(join(dir, 'cpt.1'));
+    expect(manifest.stdio.stdin).toMatchObject({ target: `${input} (deleted)`, isFile: false });
+    expect(manifest.stdio.stdin!.rest).toBeUndefined();
+    const note = `stdin (fd 0) is the deleted file ${input}, which a checkpoint cannot hold: after restore the program reads /dev/null (lapidary simulate) or se.py's --input, and whatever it had not yet read from it is lost`;
+    expect(manifest.notes).toContain(note);
+    expect(made.stdout).toContain(`  note: ${note}\n`);
+  }, 300_000);
+
   it('notes a pipe the program itself put on fd 0: what it still holds is lost on restore', async () => {
     writeFileSync(join(work(), 'own-pipe-commands'), 'continue\ncheckpoint\nexit\n');
     const dir = join(work(), 'own-pipe');
