@@ -4,7 +4,8 @@
 // in the current directory.
 //
 // Exact instruction counts (not wall-clock intervals, whose checkpoints depend on the machine's
-// load) make the checkpoints the same on every run with the same xz and glibc: 15 of them.
+// load) make the checkpoints the same on every run with the same xz, glibc and environment
+// variables (they are on the program's stack, so another variable moves it): 15 of them.
 //
 // Exit status: 0 when the checkpoints were taken and simulated; lapidary's own status when a
 // step failed (its error is printed); 3 when gem5 was not found, so nothing was simulated.
