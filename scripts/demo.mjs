@@ -40,8 +40,10 @@ const simulate = ['simulate', '--start-checkpoint', relative(cwd, join(checkpoin
 const config = await loadConfig(undefined, cwd);
 if (findGem5(config.gem5_path, process.env) === undefined) {
   say(`the checkpoints are in ${checkpoints}; nothing was simulated: gem5 was not found (no GEM5 environment variable, no gem5_path in lapidary.yaml)`);
-  say('to get gem5: in a gem5 v24.0.0.1 source tree DIR (the gem5 project\'s git repository at tag v24.0.0.1), run');
-  console.error('    lapidary gem5 build --source DIR     # X86 gem5.opt as lapidary needs it; hours on 2 cores; resumable; writes gem5_path into lapidary.yaml');
+  say('to get gem5 v24.0.0.1 and build it as lapidary needs it (hours on 2 cores; run again, it resumes; it writes gem5_path into lapidary.yaml):');
+  console.error('    apt-get install git scons python3-dev zlib1g-dev');
+  console.error('    git clone --depth 1 --branch v24.0.0.1 https://github.com/gem5/gem5.git ~/gem5');
+  console.error('    lapidary gem5 build --source ~/gem5');
   say('then run');
   console.error(`    lapidary ${simulate.join(' ')}`);
   say('or npm run demo again');

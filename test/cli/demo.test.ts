@@ -39,7 +39,7 @@ describe('npm run demo', () => {
     first = positions(result.checkpoints);
     expect(first.map((p) => p.instructions)).toEqual(Array.from({ length: 15 }, (_, k) => String(EVERY * BigInt(k + 1))));
     expect(result.stderr).toContain('nothing was simulated: gem5 was not found (no GEM5 environment variable, no gem5_path in lapidary.yaml)');
-    expect(result.stderr).toContain('lapidary gem5 build --source DIR');
+    expect(result.stderr).toContain('    git clone --depth 1 --branch v24.0.0.1 https://github.com/gem5/gem5.git ~/gem5\n    lapidary gem5 build --source ~/gem5\n');
     expect(result.stderr).toContain('lapidary simulate --start-checkpoint demo-output/xz-checkpoints/cpt.15 --outdir demo-output/m5out');
     expect(result.stderr).not.toMatch(STACK_FRAME);
   }, 900_000);
