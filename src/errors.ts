@@ -66,6 +66,14 @@ export class Gem5NotFoundError extends LapidaryError {
   readonly code = 'LAPIDARY_GEM5_NOT_FOUND' as const;
 }
 
+/**
+ * A program lapidary runs is not installed: the message names it, the hint the Debian package
+ * that provides it (scripts/debian-packages.txt lists them all; scripts/setup.sh installs them).
+ */
+export class ToolMissingError extends LapidaryError {
+  readonly code = 'LAPIDARY_TOOL_MISSING' as const;
+}
+
 /** gem5 ran and failed (non-zero exit, signal, panic, fatal). */
 export class Gem5FailedError extends LapidaryError {
   readonly code = 'LAPIDARY_GEM5_FAILED' as const;

@@ -12,6 +12,7 @@ import { runTaskCommand } from './commands/run-task.js';
 import { benchCommand } from './commands/bench.js';
 import { configCommand } from './commands/config.js';
 import { vmCommand } from './commands/vm.js';
+import { gem5Command } from './commands/gem5.js';
 import { configHelp } from './config-help.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render-error.js';
@@ -28,6 +29,7 @@ const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
   benchCommand,
   configCommand,
   vmCommand,
+  gem5Command,
 ] as unknown as ReadonlyArray<CommandSpec<never>>;
 
 /** Thrown by the --config-help middleware to stop parsing once the help is printed. */
