@@ -16,7 +16,9 @@ export function runDirectory(checkpointDir: string, name: string, checkpoint: st
 
 /** The parameters that change a run's statistics, as recorded and hashed. */
 export function recordedParams(params: RunParameters): Record<string, unknown> {
-  return { cpu: params.cpu, caches: params.caches, warmupInsts: params.warmupInsts.toString(), detailInsts: params.detailInsts.toString() };
+  const window = { warmupInsts: params.warmupInsts.toString(), detailInsts: params.detailInsts.toString() };
+  if (params.system !== undefined) return { system: params.system.path, systemSha256: params.system.sha256, systemParams: params.system.params, ...window };
+  return { cpu: params.cpu, caches: params.caches, ...window };
 }
 
 export interface Plan {
@@ -50,7 +52,8 @@ export async function planBatch(options: {
     const checkpointPath = join(checkpointDir, checkpoint);
     const id = `${name}-${checkpoint}`;
     const identity = runIdentity({
-      gem5: gem5Hash, script: scriptHash, manifest: await cachedFileHash(store, join(checkpointPath, MANIFEST_FILE)), params: recordedParams(params),
+      gem5: gem5Hash, script: scriptHash, manifest: await cachedFileHash(store, join(checkpointPath, MANIFEST_FILE)),
+      system: params.system?.sha256 ?? '', params: recordedParams(params),
     });
     const previous = store.get(id);
     if (!options.rerun && previous?.status === 'Finished' && previous.identity === identity) {
@@ -63,7 +66,9 @@ export async function planBatch(options: {
     const { manifest: _manifest, ...fromCheckpoint } = prepared;
     plan.tasks.push({
       id, name, checkpoint, identity,
-      invocation: { gem5, outdir, ...fromCheckpoint, cpu: params.cpu, caches: params.caches, warmupInsts: params.warmupInsts, detailInsts: params.detailInsts },
+      invocation: { gem5, outdir, ...fromCheckpoint, cpu: params.cpu, caches: params.caches,
+        ...(params.system !== undefined ? { system: { path: params.system.path, params: params.system.params } } : {}),
+        warmupInsts: params.warmupInsts, detailInsts: params.detailInsts },
       ...(params.timeoutSeconds !== undefined ? { timeoutSeconds: params.timeoutSeconds } : {}),
     });
   }

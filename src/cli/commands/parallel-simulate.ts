@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { InterruptedError, UsageError } from '../../errors.js';
 import type { Executor } from '../../simulate/executor.js';
 import { RunStore } from '../../simulate/records.js';
@@ -13,6 +13,7 @@ import type { RunParameters } from '../../simulate/run-types.js';
 import { defineCommand } from '../command.js';
 import { println, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress.js';
+import { chooseSystem } from '../system-option.js';
 
 export const parallelSimulateCommand = defineCommand({
   command: 'parallel-simulate',
@@ -25,6 +26,8 @@ export const parallelSimulateCommand = defineCommand({
       .option('detail-insts', { type: 'number', describe: 'measured instructions per sample (default 100000)' })
       .option('cpu', { choices: ['o3', 'minor', 'timing'] as const, describe: 'detailed CPU model (default o3)' })
       .option('caches', { type: 'string', describe: `cache geometry (default ${DEFAULT_CACHES})` })
+      .option('system', { type: 'string', describe: 'your system file (docs/systems.md, examples in config/systems/): builds the detailed CPU, caches and memory' })
+      .option('param', { type: 'array', string: true, default: [] as string[], describe: 'KEY=VALUE: a PARAMS value of the system file, repeatable' })
       .option('name', { type: 'string', describe: 'configuration name the runs are recorded and compared under (default: the CPU model)' })
       .option('timeout', { type: 'number', describe: 'seconds after which a gem5 run is killed and recorded as Timeout' })
       .option('rerun', { type: 'boolean', default: false, describe: 'run again even identical runs that already finished' })
@@ -44,9 +47,11 @@ export const parallelSimulateCommand = defineCommand({
     const defaults = config.simulation ?? {};
     const jobs = args.jobs ?? defaults.jobs ?? availableParallelism();
     const cpu = args.cpu ?? (defaults.cpu === 'atomic' || defaults.cpu === undefined ? 'o3' : defaults.cpu);
+    const chosen = await chooseSystem(args, defaults.system, io.cwd);
     const params: RunParameters = {
       cpu,
       caches: args.caches ?? defaults.caches ?? DEFAULT_CACHES,
+      ...(chosen !== undefined ? { system: chosen.system } : {}),
       warmupInsts: BigInt(args['warmup-insts'] ?? defaults.warmup_insts ?? 5_000_000),
       detailInsts: BigInt(args['detail-insts'] ?? defaults.detail_insts ?? 100_000),
       ...(args.timeout ?? defaults.timeout ? { timeoutSeconds: args.timeout ?? defaults.timeout } : {}),
@@ -54,12 +59,13 @@ export const parallelSimulateCommand = defineCommand({
     if (!(Number.isInteger(jobs) && jobs > 0)) throw new UsageError(`-j must be a positive integer, got ${jobs}`);
     if (params.detailInsts <= 0n || params.warmupInsts < 0n) throw new UsageError('--detail-insts must be positive and --warmup-insts not negative');
     const checkpointDir = resolve(io.cwd, args['checkpoint-dir']);
-    const name = args.name ?? cpu;
+    const name = args.name ?? (chosen === undefined ? cpu : basename(chosen.file.path, '.py'));
     const gem5 = locateGem5(config.gem5_path, io.env);
     await refuseWhileQueued(checkpointDir, name, io);
     const bar = new ProgressBar(io.stderr, (io.stderr as { isTTY?: boolean }).isTTY === true);
     const { executor, where, slots } = chooseExecutor(args, { checkpointDir, name, jobs, io, bar });
-    println(io.stderr, `lapidary: ${name}: ${params.cpu} CPU, caches ${params.caches}, ${params.warmupInsts} warm-up + ${params.detailInsts} measured instructions per checkpoint, ${where}`);
+    const system = chosen === undefined ? `${params.cpu} CPU, caches ${params.caches}` : `${chosen.file.path} (${Object.entries(chosen.system.params).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+    println(io.stderr, `lapidary: ${name}: ${system}, ${params.warmupInsts} warm-up + ${params.detailInsts} measured instructions per checkpoint, ${where}`);
     const { records, skipped } = await runBatch({
       checkpointDir, name, params, gem5, executor, jobs: slots, rerun: args.rerun,
       confidence: args.confidence, signal: io.signal, onProgress: (p) => bar.update(p),
