@@ -97,6 +97,49 @@ describe.skipIf(GEM5 === undefined)(`researchers' system files in gem5${GEM5_SKI
     expect(section(readFileSync(join(outdir, 'config.ini'), 'utf8'), 'system.switch_cpus')).toMatchObject({ type: 'BaseMinorCPU', executeIssueLimit: '1' });
   }, 900_000);
 
+  it('sweeps the cross product, one recorded and reported configuration per point; runs nothing twice; an edited system file makes every run new', async () => {
+    const system = join(work(), 'sweep_o3.py');
+    copyFileSync(SKYLAKE, system);
+    const sweep = ['parallel-simulate', '-d', cpts, '--system', system, '--sweep', 'rob=64,192', '--sweep', 'l2_size=256KiB,1MiB', ...window];
+    const points = ['rob=64,l2_size=256KiB', 'rob=64,l2_size=1MiB', 'rob=192,l2_size=256KiB', 'rob=192,l2_size=1MiB'];
+    const first = await lapidary(sweep, { env, timeoutMs: 3_600_000 });
+    expect(first.exitCode, first.stderr).toBe(0);
+    for (const point of points) {
+      expect(first.stderr).toContain(`lapidary: ${point}: 2 finished, 0 failed, 0 timed out, 0 killed, 0 skipped`);
+      const recorded = await runs(point);
+      expect(recorded.map((r) => r.status)).toEqual(['Finished', 'Finished']);
+      const [rob, l2] = point.split(',').map((a) => a.split('=')[1]!);
+      expect(recorded[0]!.params).toMatchObject({ systemParams: { rob: Number(rob), l2_size: l2, bp: 'TAGE_SC_L_64KB' } });
+      const config = readFileSync(join(recorded[0]!.outdir, 'config.ini'), 'utf8');
+      expect(section(config, 'system.switch_cpus').numROBEntries).toBe(rob);
+      expect(section(config, 'system.cpu.l2cache').size).toBe(String((l2 === '1MiB' ? 1024 : 256) * 1024));
+    }
+    const report = await lapidary(['report', cpts, ...points.flatMap((p) => ['--name', p]), '--no-plot'], { env });
+    expect(report.exitCode, report.stderr).toBe(0);
+    for (const point of points) expect(report.stdout).toMatch(new RegExp(`${point}\n=+\n[\\s\\S]*?mean CPI \\d+\\.\\d{4} ± \\d+\\.\\d{4} \\(95% CI`));
+    for (const point of points.slice(1)) expect(report.stdout).toMatch(new RegExp(`${point} vs ${points[0]}\nspeed-up \\d+\\.\\d{4} ± \\S+ \\(\\d+% CI [^)]*\\) on 2 shared checkpoints`));
+
+    const again = await lapidary(sweep, { env, timeoutMs: 600_000 });
+    expect(again.exitCode, again.stderr).toBe(0);
+    for (const point of points) expect(again.stderr).toContain(`lapidary: ${point}: 0 finished, 0 failed, 0 timed out, 0 killed, 2 skipped`);
+
+    writeFileSync(system, `${readFileSync(system, 'utf8')}\n# edited: the same system, a new file\n`);
+    const edited = await lapidary(sweep, { env, timeoutMs: 3_600_000 });
+    expect(edited.exitCode, edited.stderr).toBe(0);
+    for (const point of points) expect(edited.stderr).toContain(`lapidary: ${point}: 2 finished, 0 failed, 0 timed out, 0 killed, 0 skipped`);
+
+    // a point whose system cannot be built fails alone
+    const mixed = await lapidary(['parallel-simulate', '-d', cpts, '--system', system, '--sweep', 'bp=TAGE_SC_L_8KB,LTAGE', '--name', 'bp', ...window], { env, timeoutMs: 3_600_000 });
+    expect(mixed.exitCode).toBe(1);
+    expect((await runs('bp:bp=LTAGE')).map((r) => r.status)).toEqual(['Finished', 'Finished']);
+    const refused = await runs('bp:bp=TAGE_SC_L_8KB');
+    expect(refused.map((r) => r.failureKind)).toEqual(['system-file', 'system-file']);
+    expect(refused[0]!.failureDetail).toMatch(/detailed_cpu\(\) raised ValueError: bp must be one of TAGE_SC_L_64KB, LTAGE, TournamentBP, not 'TAGE_SC_L_8KB'/);
+    const typo = await lapidary(['parallel-simulate', '-d', cpts, '--system', system, '--sweep', 'rob=64,many', ...window], { env });
+    expect(typo.exitCode).toBe(1);
+    expect(typo.stderr).toMatch(/error\[LAPIDARY_SYSTEM_FILE\]: rob=many: rob is a int/);
+  }, 3_600_000);
+
   it('fails a bad system file\'s configuration with gem5\'s message and a hint, and leaves the other configurations\' runs alone', async () => {
     const unknown = await lapidary(['parallel-simulate', '-d', cpts, '--system', SKYLAKE, '--param', 'l4_size=64MiB', '--name', 'unknown', ...window], { env });
     expect(unknown.exitCode).toBe(1);

@@ -14,6 +14,8 @@ import { defineCommand } from '../command.js';
 import { println, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress.js';
 import { chooseSystem } from '../system-option.js';
+import { convertParam, declaredParam, type SystemFile } from '../../gem5/run/system-file.js';
+import { sweepPoints } from '../../simulate/sweep.js';
 
 export const parallelSimulateCommand = defineCommand({
   command: 'parallel-simulate',
@@ -28,7 +30,8 @@ export const parallelSimulateCommand = defineCommand({
       .option('caches', { type: 'string', describe: `cache geometry (default ${DEFAULT_CACHES})` })
       .option('system', { type: 'string', describe: 'your system file (docs/systems.md, examples in config/systems/): builds the detailed CPU, caches and memory' })
       .option('param', { type: 'array', string: true, default: [] as string[], describe: 'KEY=VALUE: a PARAMS value of the system file, repeatable' })
-      .option('name', { type: 'string', describe: 'configuration name the runs are recorded and compared under (default: the CPU model)' })
+      .option('sweep', { type: 'array', string: true, default: [] as string[], describe: 'KEY=V1,V2,…: one configuration per value, repeatable (the cross product), each named like l2_size=1MiB,rob=192' })
+      .option('name', { type: 'string', describe: 'configuration name the runs are recorded and compared under (default: the CPU model, or the system file\'s name; with --sweep each point is named NAME:point)' })
       .option('timeout', { type: 'number', describe: 'seconds after which a gem5 run is killed and recorded as Timeout' })
       .option('rerun', { type: 'boolean', default: false, describe: 'run again even identical runs that already finished' })
       .option('confidence', { type: 'number', default: 0.95, describe: 'confidence level of the running CPI estimate' })
@@ -59,25 +62,60 @@ export const parallelSimulateCommand = defineCommand({
     if (!(Number.isInteger(jobs) && jobs > 0)) throw new UsageError(`-j must be a positive integer, got ${jobs}`);
     if (params.detailInsts <= 0n || params.warmupInsts < 0n) throw new UsageError('--detail-insts must be positive and --warmup-insts not negative');
     const checkpointDir = resolve(io.cwd, args['checkpoint-dir']);
-    const name = args.name ?? (chosen === undefined ? cpu : basename(chosen.file.path, '.py'));
+    const base = args.name ?? (chosen === undefined ? cpu : basename(chosen.file.path, '.py'));
+    const configurations = sweptConfigurations(args, base, params, chosen?.file);
     const gem5 = locateGem5(config.gem5_path, io.env);
-    await refuseWhileQueued(checkpointDir, name, io);
+    for (const { name } of configurations) await refuseWhileQueued(checkpointDir, name, io);
     const bar = new ProgressBar(io.stderr, (io.stderr as { isTTY?: boolean }).isTTY === true);
-    const { executor, where, slots } = chooseExecutor(args, { checkpointDir, name, jobs, io, bar });
-    const system = chosen === undefined ? `${params.cpu} CPU, caches ${params.caches}` : `${chosen.file.path} (${Object.entries(chosen.system.params).map(([k, v]) => `${k}=${v}`).join(', ')})`;
-    println(io.stderr, `lapidary: ${name}: ${system}, ${params.warmupInsts} warm-up + ${params.detailInsts} measured instructions per checkpoint, ${where}`);
-    const { records, skipped } = await runBatch({
-      checkpointDir, name, params, gem5, executor, jobs: slots, rerun: args.rerun,
-      confidence: args.confidence, signal: io.signal, onProgress: (p) => bar.update(p),
-    });
-    bar.finish();
-    const count = (status: string) => records.filter((r) => r.status === status).length;
-    println(io.stderr, `lapidary: ${name}: ${count('Finished')} finished, ${count('Failed')} failed, ${count('Timeout')} timed out, ${count('Killed')} killed, ${skipped.length} skipped (already finished)`);
-    if (io.signal.aborted) throw new InterruptedError('interrupted; finished runs are kept and the next invocation resumes with the rest');
-    println(io.stderr, `lapidary: lapidary report ${checkpointDir} --name ${name}`);
-    return records.some((r) => r.status !== 'Finished') ? 1 : 0;
+    let allFinished = true;
+    for (const { name, params: point } of configurations) {
+      const { executor, where, slots } = chooseExecutor(args, { checkpointDir, name, jobs, io, bar });
+      const system = point.system === undefined ? `${point.cpu} CPU, caches ${point.caches}` : `${point.system.path} (${Object.entries(point.system.params).map(([k, v]) => `${k}=${v}`).join(', ')})`;
+      println(io.stderr, `lapidary: ${name}: ${system}, ${point.warmupInsts} warm-up + ${point.detailInsts} measured instructions per checkpoint, ${where}`);
+      const { records, skipped } = await runBatch({
+        checkpointDir, name, params: point, gem5, executor, jobs: slots, rerun: args.rerun,
+        confidence: args.confidence, signal: io.signal, onProgress: (p) => bar.update(p),
+      });
+      bar.finish();
+      const count = (status: string) => records.filter((r) => r.status === status).length;
+      println(io.stderr, `lapidary: ${name}: ${count('Finished')} finished, ${count('Failed')} failed, ${count('Timeout')} timed out, ${count('Killed')} killed, ${skipped.length} skipped (already finished)`);
+      if (io.signal.aborted) throw new InterruptedError('interrupted; finished runs are kept and the next invocation resumes with the rest');
+      allFinished &&= records.every((r) => r.status === 'Finished');
+    }
+    println(io.stderr, `lapidary: lapidary report ${checkpointDir} ${configurations.map((c) => `--name ${/^[\w.:=,+-]+$/.test(c.name) ? c.name : `'${c.name}'`}`).join(' ')}`);
+    return allFinished ? 0 : 1;
   },
 });
+
+/**
+ * The configurations to run: the one the options describe, or with `--sweep`, one per point of
+ * the cross product, named `<point>` (or `<--name>:<point>`) and with the point's values typed
+ * from the system file's PARAMS. Every point is checked before anything runs.
+ * @throws UsageError for --sweep without a system file or a key both swept and set by --param.
+ * @throws SystemFileError for a swept key the file does not declare or a value of the wrong type.
+ */
+function sweptConfigurations(
+  args: { sweep: string[]; param: string[]; name?: string | undefined },
+  base: string,
+  params: RunParameters,
+  file: SystemFile | undefined,
+): Array<{ name: string; params: RunParameters }> {
+  const points = sweepPoints(args.sweep);
+  if (points.length === 0) return [{ name: base, params }];
+  if (file === undefined || params.system === undefined) {
+    throw new UsageError('--sweep varies parameters of a system file, and no --system is given', { hint: 'add --system FILE.py (examples in config/systems/)' });
+  }
+  const fixed = args.param.map((p) => p.slice(0, p.indexOf('='))).filter((k) => points[0]!.assignments.some(([key]) => key === k));
+  if (fixed.length > 0) throw new UsageError(`${fixed.join(', ')} is both swept and set with --param`, { hint: 'drop one of them' });
+  const system = params.system;
+  return points.map((point) => ({
+    name: args.name === undefined ? point.name : `${base}:${point.name}`,
+    params: {
+      ...params,
+      system: { ...system, params: { ...system.params, ...Object.fromEntries(point.assignments.map(([key, text]) => [key, convertParam(declaredParam(file, key, '--sweep'), text, file.path)])) } },
+    },
+  }));
+}
 
 interface ExecutorArgs {
   executor: 'local' | 'slurm';
