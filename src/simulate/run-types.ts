@@ -17,6 +17,20 @@ export interface RunSystem {
   params: Record<string, SystemParamValue>;
 }
 
+/** A run script of the user's (`--gem5-script`) and its argument template. */
+export interface RunScript {
+  /** Absolute path. */
+  path: string;
+  /** sha256 of the script, hashed into the run identity in place of lapidary_gem5.py's. */
+  sha256: string;
+  /** Arguments with placeholders (src/simulate/script-args.ts), as given after `--`. */
+  args: string[];
+  /** Values of the sweep point's keys, for their placeholders. */
+  values: Record<string, string>;
+  /** The stats.txt prefix of the CPU to measure (e.g. `system.cpu`); undefined: the only one that committed instructions. */
+  statsCpu?: string;
+}
+
 /** Detailed-simulation parameters shared by every run of one configuration. */
 export interface RunParameters {
   /** lapidary's own detailed CPU and caches; not used when `system` is given. */
@@ -24,6 +38,8 @@ export interface RunParameters {
   caches: string;
   /** The user's system file, replacing `cpu` and `caches`. */
   system?: RunSystem;
+  /** The user's run script, replacing lapidary_gem5.py and everything above and the instruction windows. */
+  script?: RunScript;
   /** Detailed warm-up instructions before the statistics are reset. */
   warmupInsts: bigint;
   /** Measured instructions (the detailed region), counted exactly by gem5. */
@@ -66,6 +82,8 @@ export interface RunUpdate {
 
 /** Measured results of a finished run, from its stats.txt. */
 export interface RunMeasurement {
+  /** The stats.txt prefix of the CPU measured, e.g. `system.switch_cpus`. */
+  cpu?: string;
   cpi: number;
   cycles: number;
   instructions: number;

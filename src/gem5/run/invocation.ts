@@ -27,6 +27,11 @@ export interface Gem5Invocation {
    * given, it builds the detailed CPU, caches and memory, and `cpu`/`caches` are not passed.
    */
   system?: { path: string; params: Record<string, SystemParamValue> };
+  /**
+   * A run script of the user's, run unchanged instead of lapidary_gem5.py with these arguments
+   * (placeholders already filled): then only `gem5`, `outdir` and `debugFlags` shape the command.
+   */
+  script?: { path: string; args: string[] };
   /** Stop after this many instructions (0 or absent: run to the program's exit). */
   maxInsts?: bigint;
   /** SMARTS sample: warm-up then detailed instructions, both counted exactly by gem5. */
@@ -47,6 +52,7 @@ export interface Gem5Invocation {
 export function gem5Argv(run: Gem5Invocation): string[] {
   const argv = [`--outdir=${run.outdir}`, '--redirect-stdout', '--redirect-stderr'];
   if (run.debugFlags) argv.push(`--debug-flags=${run.debugFlags}`);
+  if (run.script !== undefined) return [...argv, run.script.path, ...run.script.args];
   argv.push(
     CONFIG_SCRIPT,
     '--checkpoint', run.checkpoint,
