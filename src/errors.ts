@@ -79,6 +79,15 @@ export class Gem5FailedError extends LapidaryError {
   readonly code = 'LAPIDARY_GEM5_FAILED' as const;
 }
 
+/**
+ * A `--system` file cannot be used: unreadable, not Python, PARAMS not a literal dict of
+ * int/float/bool/str defaults, no detailed_cpu(params); or a `--param`/`--sweep` names a key it
+ * does not declare or gives a value of the wrong type. Found before gem5 runs.
+ */
+export class SystemFileError extends LapidaryError {
+  readonly code = 'LAPIDARY_SYSTEM_FILE' as const;
+}
+
 /** A checkpoint directory is incomplete, corrupt, or not one lapidary wrote. */
 export class CheckpointError extends LapidaryError {
   readonly code = 'LAPIDARY_CHECKPOINT_INVALID' as const;

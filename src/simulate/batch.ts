@@ -108,7 +108,7 @@ export async function runBatch(options: BatchOptions): Promise<{ records: RunRec
         },
         done: async (task, outcome: ExecutorOutcome) => {
           const wasRunning = running.delete(task.id);
-          const { update, measurement } = await finalUpdate(task.invocation.outdir, outcome, options.signal.aborted);
+          const { update, measurement } = await finalUpdate(task.invocation.outdir, outcome, options.signal.aborted, params);
           store.update(task.id, update, measurement);
           if (wasRunning) progress.running--;
           if (update.status === 'Finished') progress.finished++;

@@ -20,7 +20,8 @@ async function rowsOf(records: readonly RunRecord[], stats: readonly string[]): 
     const dumps = parseStats(await readFile(join(r.outdir, 'stats.txt'), 'utf8'), join(r.outdir, 'stats.txt'));
     return { id: r.id, checkpoint: r.checkpoint, status: 'ok', stats: dumps[dumps.length - 1]?.values ?? {} };
   }));
-  const rows = rowsFromRunResults(results, { cpuPrefix: DETAILED_CPU });
+  // each run's CPI from the CPU its collection measured (a user's run script may name it differently)
+  const rows = results.map((result, i) => rowsFromRunResults([result], { cpuPrefix: records[i]!.measurement?.cpu ?? DETAILED_CPU })[0]!);
   return rows.map((row, i) => {
     const values = results[i]!.stats;
     const record = records[i]!;
