@@ -50,6 +50,24 @@ export async function writeInfo(record: RunRecord, task: RunTask): Promise<void>
 }
 
 /**
+ * A run whose end could not be recorded (its info.json cannot be written, its statistics cannot
+ * be collected): recorded Failed with kind `bookkeeping` and the reason, keeping what gem5 itself
+ * said, so that the rest of the batch goes on (issue 13 item 5).
+ * @returns the run's new record.
+ */
+function recordBookkeepingFailure(store: RunStore, task: RunTask, error: unknown): RunRecord {
+  const earlier = store.get(task.id);
+  const said = earlier?.failureDetail === undefined || !FINAL_STATUSES.has(earlier.status) ? '' : `; the run itself: ${earlier.status}, ${earlier.failureDetail}`;
+  store.update(task.id, {
+    status: 'Failed', endedAt: earlier?.endedAt ?? new Date().toISOString(), failureKind: 'bookkeeping',
+    failureDetail: `lapidary could not record the end of this run in ${task.invocation.outdir}: ${(error as Error).message ?? String(error)}${said}`,
+  });
+  const record = store.get(task.id)!;
+  void writeInfo(record, task).catch(() => undefined);
+  return record;
+}
+
+/**
  * Run one configuration over every checkpoint of a directory: plan (skipping identical finished
  * runs), record each run (Created → Spawning → Running → final) in the run store, hand the tasks
  * to the executor, and collect each result from its run directory as it ends, in any order.
@@ -108,14 +126,19 @@ export async function runBatch(options: BatchOptions): Promise<{ records: RunRec
         },
         done: async (task, outcome: ExecutorOutcome) => {
           const wasRunning = running.delete(task.id);
-          const { update, measurement } = await finalUpdate(task.invocation.outdir, outcome, options.signal.aborted);
-          store.update(task.id, update, measurement);
           if (wasRunning) progress.running--;
-          if (update.status === 'Finished') progress.finished++;
+          let record: RunRecord;
+          try {
+            const { update, measurement } = await finalUpdate(task.invocation.outdir, outcome, options.signal.aborted);
+            store.update(task.id, update, measurement);
+            record = store.get(task.id)!;
+            await writeInfo(record, task);
+          } catch (error) {
+            record = recordBookkeepingFailure(store, task, error);
+          }
+          if (record.status === 'Finished') progress.finished++;
           else progress.failed++;
           if (outcome.durationMs !== undefined && !outcome.cancelled) durations.push(outcome.durationMs);
-          const record = store.get(task.id)!;
-          await writeInfo(record, task);
           report(record);
         },
       }, options.signal);
