@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { estimateCpi, type Estimate } from '../sampling/index.js';
+import { reclaimAbandonedRuns } from './abandoned.js';
 import { finalUpdate } from './collect.js';
 import type { Executor, ExecutorOutcome } from './executor.js';
 import { planBatch, recordedParams } from './plan.js';
@@ -34,6 +35,8 @@ export interface BatchOptions {
   confidence: number;
   signal: AbortSignal;
   onProgress: (progress: BatchProgress) => void;
+  /** One line for the user about the batch itself (e.g. runs an earlier, killed batch left behind). */
+  onNotice: (line: string) => void;
 }
 
 /** info.json: the run record plus where everything is, refreshed on every change and while it runs. */
@@ -72,11 +75,16 @@ function recordBookkeepingFailure(store: RunStore, task: RunTask, error: unknown
  * runs), record each run (Created → Spawning → Running → final) in the run store, hand the tasks
  * to the executor, and collect each result from its run directory as it ends, in any order.
  * A failing run never stops the others. After an abort, every run not finished is marked Killed
- * and the next invocation resumes with exactly those.
+ * and the next invocation resumes with exactly those; runs a killed batch left underway (their
+ * gem5 died with it, see lapidary-die-with-parent) are recorded Killed first and run again.
  */
 export async function runBatch(options: BatchOptions): Promise<{ records: RunRecord[]; skipped: string[] }> {
   const store = new RunStore(options.checkpointDir);
   try {
+    const abandoned = reclaimAbandonedRuns(store, options.name);
+    if (abandoned.length > 0) {
+      options.onNotice(`${abandoned.length} run${abandoned.length === 1 ? '' : 's'} of ${options.name} left underway by a batch that was killed (${abandoned.map((r) => r.checkpoint).join(', ')}): recorded Killed, running ${abandoned.length === 1 ? 'it' : 'them'} again`);
+    }
     const plan = await planBatch({ ...options, store });
     const params = recordedParams(options.params);
     const byId = new Map(plan.tasks.map((task) => [task.id, task]));

@@ -1,7 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lapidary } from '../helpers/cli.js';
-import { fixture } from '../helpers/paths.js';
+import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
+import { CLI, fixture } from '../helpers/paths.js';
 import { testWorkDir } from '../helpers/work-dir.js';
 import { standinProcesses, writeStandin } from '../slurm/standin.js';
 
@@ -21,6 +24,16 @@ async function records(name: string): Promise<Row[]> {
   const listed = await lapidary(['runs', checkpoints, '--name', name, '--json'], { env: env() });
   expect(listed.exitCode, listed.stderr).toBe(0);
   return JSON.parse(listed.stdout) as Row[];
+}
+
+/** Wait until `check` holds (or `timeoutMs` passes); returns whether it held. */
+async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return true;
 }
 
 beforeAll(async () => {
@@ -47,4 +60,48 @@ describe('a local batch where one run fails in lapidary\'s own bookkeeping', () 
     expect(third).toMatchObject({ id: 'books-cpt.3', status: 'Finished', measurement: { cpi: standin.cpi('cpt.3') } });
     expect(standinProcesses('books')).toEqual([]);
   }, 120_000);
+});
+
+describe('a local batch killed with SIGKILL', () => {
+  it('takes its gem5 runs with it; the next invocation records the runs it left underway as Killed and runs them again', async () => {
+    for (const cpt of ['cpt.1', 'cpt.2', 'cpt.3']) standin.behave('sigkill', cpt, 'hang');
+    const batch = execa('node', [CLI, 'parallel-simulate', '-d', checkpoints, '-j', '2', '--name', 'sigkill'], { env: env(), reject: false });
+    expect(await until(() => standinProcesses('sigkill').length === 2, 60_000)).toBe(true);
+    batch.kill('SIGKILL');
+    await batch;
+    // no cleanup ran in lapidary: the kernel kills the gem5 runs (PR_SET_PDEATHSIG)
+    expect(await until(() => standinProcesses('sigkill').length === 0, 10_000), `left running: ${standinProcesses('sigkill').join(' ')}`).toBe(true);
+    expect((await records('sigkill')).map((r) => r.status).sort()).toEqual(['Running', 'Running', 'Spawning']);
+
+    for (const cpt of ['cpt.1', 'cpt.2', 'cpt.3']) standin.behave('sigkill', cpt, 'finish');
+    const again = await lapidary(['parallel-simulate', '-d', checkpoints, '-j', '2', '--name', 'sigkill'], { env: env() });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/3 runs of sigkill left underway by a batch that was killed \(cpt\.1, cpt\.2, cpt\.3\): recorded Killed, running them again/);
+    expect(again.stderr).toMatch(/sigkill: 3 finished, 0 failed, 0 timed out, 0 killed, 0 skipped/);
+    const rows = await records('sigkill');
+    expect(rows.map((r) => [r.id, r.status, r.measurement?.cpi])).toEqual(['cpt.1', 'cpt.2', 'cpt.3'].map((c) => [`sigkill-${c}`, 'Finished', standin.cpi(c)]));
+    // one statistics dump per run directory: nothing doubled
+    for (const cpt of ['cpt.1', 'cpt.2', 'cpt.3']) {
+      expect(readFileSync(join(checkpoints, 'runs', 'sigkill', cpt, 'stats.txt'), 'utf8').match(/Begin Simulation Statistics/g)).toHaveLength(1);
+    }
+  }, 180_000);
+});
+
+describe.skipIf(GEM5 === undefined)(`a local batch of real gem5 runs killed with SIGKILL${GEM5_SKIP_REASON}`, () => {
+  it('leaves no gem5 running; the next invocation runs the killed runs to the end', async () => {
+    const real = { ...process.env, GEM5: GEM5! };
+    // 50 M warm-up instructions of o3: the runs are still going when lapidary is killed
+    const batch = execa('node', [CLI, 'parallel-simulate', '-d', checkpoints, '-j', '2', '--cpu', 'o3', '--warmup-insts', '50000000', '--name', 'gem5kill'], { env: real, reject: false });
+    expect(await until(() => standinProcesses('gem5kill').length === 2, 120_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 2000));
+    batch.kill('SIGKILL');
+    await batch;
+    expect(await until(() => standinProcesses('gem5kill').length === 0, 10_000), `gem5 left running: ${standinProcesses('gem5kill').join(' ')}`).toBe(true);
+    const again = await lapidary(['parallel-simulate', '-d', checkpoints, '-j', '2', '--cpu', 'o3', '--warmup-insts', '10000', '--detail-insts', '20000', '--name', 'gem5kill'], { env: real, timeoutMs: 600_000 });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/3 runs of gem5kill left underway by a batch that was killed/);
+    const listed = JSON.parse((await lapidary(['runs', checkpoints, '--name', 'gem5kill', '--json'], { env: real })).stdout) as Row[];
+    expect(listed.map((r) => r.status)).toEqual(['Finished', 'Finished', 'Finished']);
+    expect(listed.every((r) => r.measurement!.cpi > 0)).toBe(true);
+  }, 900_000);
 });

@@ -1,9 +1,13 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { killQuietly, registerCleanup } from '../../gdb/cleanup.js';
 import { classifyGem5Exit, type Gem5Failure } from './classify.js';
 import { gem5Argv, type Gem5Invocation } from './invocation.js';
+
+/** The launcher that ties gem5's life to lapidary's, built from src/native/die-with-parent.c by `npm run build`. */
+export const DIE_WITH_PARENT = fileURLToPath(new URL('../../../dist/native/lapidary-die-with-parent', import.meta.url));
 
 /** gem5's own log files when run with --redirect-stdout/--redirect-stderr (src/python/m5/main.py). */
 export const GEM5_STDOUT_FILE = 'simout.txt';
@@ -83,7 +87,9 @@ export async function readGem5Result(outdir: string): Promise<Gem5Result | undef
 }
 
 /**
- * Run gem5 once, in its own process group, with its output in `outdir`.
+ * Run gem5 once, in its own process group, with its output in `outdir`, through
+ * lapidary-die-with-parent so that it never outlives this process (or the worker thread that
+ * awaits it).
  * Never throws for a failing gem5: the outcome says what happened (exit status, signal,
  * timeout, cancellation, and a classified failure, `result-unreadable` when its result line is
  * malformed). Throws only if gem5 cannot be started.
@@ -98,7 +104,9 @@ export async function runGem5(
   const argv = gem5Argv(run);
   const logs = { stdout: join(run.outdir, GEM5_STDOUT_FILE), stderr: join(run.outdir, GEM5_STDERR_FILE) };
   const started = Date.now();
-  const child = execa(run.gem5, argv, {
+  // Through the launcher, gem5 gets SIGKILL when the thread that started it dies, even when
+  // lapidary is killed with SIGKILL and runs no cleanup (issue 13 item 2).
+  const child = execa(DIE_WITH_PARENT, [String(process.pid), run.gem5, ...argv], {
     cwd: run.outdir,
     reject: false,
     stdin: 'ignore',
