@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { killQuietly } from '../gdb/cleanup.js';
 import type { RunStore } from './records.js';
 import { FINAL_STATUSES, type RunRecord } from './run-types.js';
 
@@ -19,20 +21,29 @@ export function isRunProcess(pid: number, outdir: string): boolean {
 
 /**
  * Local runs of `name` that an earlier batch recorded as underway (Created, Spawning, Running)
- * but whose gem5 process is gone: that batch ended without recording their end (it was killed
- * with SIGKILL, or the machine went down). Each is recorded Killed (`failureKind` `abandoned`),
- * so that it is planned again like any run that did not finish. Slurm runs are left to
- * syncSlurmRuns, which asks the scheduler.
+ * and never ended: that batch was killed (SIGKILL, the machine went down). Call it only while
+ * holding the batch lock of `name` (batch-lock.ts), which proves that batch is gone. A gem5 of
+ * such a run still alive (started by a lapidary before gem5 ran through lapidary-die-with-parent)
+ * writes into a directory the new batch empties, so its process group is killed first. Each run
+ * is recorded Killed (`failureKind` `abandoned`) and is planned again like any run that did not
+ * finish. Slurm runs are left to syncSlurmRuns, which asks the scheduler.
  * @returns the runs recorded Killed.
  */
-export function reclaimAbandonedRuns(store: RunStore, name: string): RunRecord[] {
+export async function reclaimAbandonedRuns(store: RunStore, name: string): Promise<RunRecord[]> {
   const reclaimed: RunRecord[] = [];
   for (const record of store.list({ name })) {
     if (FINAL_STATUSES.has(record.status) || record.executor !== 'local') continue;
-    if (record.pid !== undefined && isRunProcess(record.pid, record.outdir)) continue;
+    let stopped = false;
+    if (record.pid !== undefined && isRunProcess(record.pid, record.outdir)) {
+      killQuietly(-record.pid);
+      killQuietly(record.pid);
+      for (let waited = 0; waited < 5000 && isRunProcess(record.pid, record.outdir); waited += 50) await sleep(50);
+      stopped = true;
+    }
+    const gem5 = record.pid === undefined ? '' : stopped ? `; its gem5 (pid ${record.pid}) was still running without it and was killed` : `; its gem5 (pid ${record.pid}) is gone`;
     store.update(record.id, {
       status: 'Killed', endedAt: new Date().toISOString(), failureKind: 'abandoned',
-      failureDetail: `the batch that ran it ended without recording its end (killed, e.g. with SIGKILL, or crashed) while it was ${record.status}${record.pid === undefined ? '' : `; its gem5 (pid ${record.pid}) is gone`}`,
+      failureDetail: `the batch that ran it ended without recording its end (killed, e.g. with SIGKILL, or crashed) while it was ${record.status}${gem5}`,
     });
     reclaimed.push(store.get(record.id)!);
   }

@@ -2,6 +2,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { estimateCpi, type Estimate } from '../sampling/index.js';
 import { reclaimAbandonedRuns } from './abandoned.js';
+import { takeBatchLock } from './batch-lock.js';
 import { finalUpdate } from './collect.js';
 import type { Executor, ExecutorOutcome } from './executor.js';
 import { planBatch, recordedParams } from './plan.js';
@@ -71,7 +72,8 @@ function recordBookkeepingFailure(store: RunStore, task: RunTask, error: unknown
 }
 
 /**
- * Run one configuration over every checkpoint of a directory: plan (skipping identical finished
+ * Run one configuration over every checkpoint of a directory, holding its batch lock (a second
+ * batch of the same configuration is refused with BatchLockedError): plan (skipping identical finished
  * runs), record each run (Created → Spawning → Running → final) in the run store, hand the tasks
  * to the executor, and collect each result from its run directory as it ends, in any order.
  * A failing run never stops the others. After an abort, every run not finished is marked Killed
@@ -80,8 +82,10 @@ function recordBookkeepingFailure(store: RunStore, task: RunTask, error: unknown
  */
 export async function runBatch(options: BatchOptions): Promise<{ records: RunRecord[]; skipped: string[] }> {
   const store = new RunStore(options.checkpointDir);
+  let release: (() => void) | undefined;
   try {
-    const abandoned = reclaimAbandonedRuns(store, options.name);
+    release = takeBatchLock(store, options.checkpointDir, options.name);
+    const abandoned = await reclaimAbandonedRuns(store, options.name);
     if (abandoned.length > 0) {
       options.onNotice(`${abandoned.length} run${abandoned.length === 1 ? '' : 's'} of ${options.name} left underway by a batch that was killed (${abandoned.map((r) => r.checkpoint).join(', ')}): recorded Killed, running ${abandoned.length === 1 ? 'it' : 'them'} again`);
     }
@@ -162,6 +166,7 @@ export async function runBatch(options: BatchOptions): Promise<{ records: RunRec
     }
     return { records: plan.tasks.map((t) => store.get(t.id)!), skipped: plan.skipped };
   } finally {
+    release?.();
     store.close();
   }
 }

@@ -30,7 +30,20 @@ CREATE TABLE IF NOT EXISTS runs (
 );
 CREATE INDEX IF NOT EXISTS runs_by_name ON runs(name, checkpoint);
 CREATE TABLE IF NOT EXISTS file_hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ms REAL, sha256 TEXT);
+CREATE TABLE IF NOT EXISTS batch_locks (name TEXT PRIMARY KEY, holder TEXT NOT NULL, since TEXT NOT NULL);
 `;
+
+/** The process holding a configuration's batch lock. */
+export interface LockHolder {
+  host: string;
+  /** Boot id (/proc/sys/kernel/random/boot_id): a pid of an earlier boot is no process at all. */
+  bootId: string;
+  pid: number;
+  /** Start time of the process, clock ticks after boot (/proc/PID/stat field 22, proc(5)): tells a reused pid apart. */
+  startTicks: string;
+  /** When the lock was taken, ISO 8601. */
+  since?: string;
+}
 
 const COLUMNS: Record<keyof RunUpdate, string> = {
   status: 'status', startedAt: 'started_at', endedAt: 'ended_at', pid: 'pid', exitCause: 'exit_cause', exitCode: 'exit_code',
@@ -122,6 +135,29 @@ export class RunStore {
       values.measurement = JSON.stringify(measurement);
     }
     if (sets.length > 0) this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(values);
+  }
+
+  /**
+   * Take the batch lock of configuration `name` for `self`, in one IMMEDIATE transaction (SQLite
+   * serialises writers, so two batches starting at once cannot both take it). A lock whose
+   * holder `isLive` says is gone (killed with SIGKILL, say) is taken over.
+   * @returns undefined when taken, else the live holder.
+   */
+  acquireBatchLock(name: string, self: LockHolder, isLive: (holder: LockHolder) => boolean): LockHolder | undefined {
+    return this.db.transaction((): LockHolder | undefined => {
+      const row = this.db.prepare('SELECT holder, since FROM batch_locks WHERE name = ?').get(name) as { holder: string; since: string } | undefined;
+      if (row !== undefined) {
+        const holder = { ...(JSON.parse(row.holder) as LockHolder), since: row.since };
+        if (isLive(holder)) return holder;
+      }
+      this.db.prepare('INSERT OR REPLACE INTO batch_locks (name, holder, since) VALUES (?, ?, ?)').run(name, JSON.stringify(self), new Date().toISOString());
+      return undefined;
+    }).immediate();
+  }
+
+  /** Release the batch lock of `name` if `self` holds it. */
+  releaseBatchLock(name: string, self: LockHolder): void {
+    this.db.prepare('DELETE FROM batch_locks WHERE name = ? AND holder = ?').run(name, JSON.stringify(self));
   }
 
   /** A cached sha256 of a file, keyed by path, size and modification time. */

@@ -26,6 +26,32 @@ async function records(name: string): Promise<Row[]> {
   return JSON.parse(listed.stdout) as Row[];
 }
 
+/**
+ * Stand-in gem5 processes of runs of `name`, without the children a stand-in forks for a moment
+ * (a forked shell has its parent's command line until it execs).
+ */
+function gem5Processes(name: string): number[] {
+  const all = standinProcesses(name);
+  const parentOf = (pid: number): number => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    } catch {
+      return 0;
+    }
+  };
+  return all.filter((pid) => !all.includes(parentOf(pid))).sort((a, b) => a - b);
+}
+
+/** Whether run `cpt` of `name` has info.json saying it is Running (written after the record). */
+function running(name: string, cpt: string): boolean {
+  try {
+    return readFileSync(join(checkpoints, 'runs', name, cpt, 'info.json'), 'utf8').includes('"status": "Running"');
+  } catch {
+    return false;
+  }
+}
+
 /** Wait until `check` holds (or `timeoutMs` passes); returns whether it held. */
 async function until(check: () => boolean, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
@@ -58,7 +84,7 @@ describe('a local batch where one run fails in lapidary\'s own bookkeeping', () 
     expect(second).toMatchObject({ id: 'books-cpt.2', status: 'Failed', failureKind: 'bookkeeping' });
     expect(second!.failureDetail).toMatch(/could not record the end of this run in .*runs\/books\/cpt\.2: EISDIR.*info\.json/);
     expect(third).toMatchObject({ id: 'books-cpt.3', status: 'Finished', measurement: { cpi: standin.cpi('cpt.3') } });
-    expect(standinProcesses('books')).toEqual([]);
+    expect(gem5Processes('books')).toEqual([]);
   }, 120_000);
 });
 
@@ -66,11 +92,11 @@ describe('a local batch killed with SIGKILL', () => {
   it('takes its gem5 runs with it; the next invocation records the runs it left underway as Killed and runs them again', async () => {
     for (const cpt of ['cpt.1', 'cpt.2', 'cpt.3']) standin.behave('sigkill', cpt, 'hang');
     const batch = execa('node', [CLI, 'parallel-simulate', '-d', checkpoints, '-j', '2', '--name', 'sigkill'], { env: env(), reject: false });
-    expect(await until(() => standinProcesses('sigkill').length === 2, 60_000)).toBe(true);
+    expect(await until(() => gem5Processes('sigkill').length === 2 && ['cpt.1', 'cpt.2', 'cpt.3'].filter((c) => running('sigkill', c)).length === 2, 60_000)).toBe(true);
     batch.kill('SIGKILL');
     await batch;
     // no cleanup ran in lapidary: the kernel kills the gem5 runs (PR_SET_PDEATHSIG)
-    expect(await until(() => standinProcesses('sigkill').length === 0, 10_000), `left running: ${standinProcesses('sigkill').join(' ')}`).toBe(true);
+    expect(await until(() => gem5Processes('sigkill').length === 0, 10_000), `left running: ${gem5Processes('sigkill').join(' ')}`).toBe(true);
     expect((await records('sigkill')).map((r) => r.status).sort()).toEqual(['Running', 'Running', 'Spawning']);
 
     for (const cpt of ['cpt.1', 'cpt.2', 'cpt.3']) standin.behave('sigkill', cpt, 'finish');
@@ -87,16 +113,48 @@ describe('a local batch killed with SIGKILL', () => {
   }, 180_000);
 });
 
+describe('two parallel-simulate of one configuration on one checkpoint directory', () => {
+  it('refuses the second with the holder\'s pid and leaves the live runs and their directories alone; another --name may run', async () => {
+    for (const cpt of ['cpt.1', 'cpt.2', 'cpt.3']) standin.behave('twice', cpt, 'hang');
+    const first = execa('node', [CLI, 'parallel-simulate', '-d', checkpoints, '-j', '3', '--name', 'twice'], { env: env(), reject: false });
+    expect(await until(() => gem5Processes('twice').length === 3 && ['cpt.1', 'cpt.2', 'cpt.3'].every((c) => running('twice', c)), 60_000)).toBe(true);
+    const live = gem5Processes('twice');
+
+    const second = await lapidary(['parallel-simulate', '-d', checkpoints, '-j', '3', '--name', 'twice', '--timeout', '20'], { env: env() });
+    expect(second.exitCode).toBe(1);
+    expect(second.stderr).toMatch(new RegExp(`error\\[LAPIDARY_BATCH_LOCKED\\]: another lapidary \\(pid ${first.pid} on .*\\) is running the twice runs of ${checkpoints}`));
+    expect(second.stderr).toMatch(/hint: wait for it/);
+    // the first batch's gem5 runs go on, in run directories nobody emptied
+    expect(gem5Processes('twice')).toEqual(live);
+    for (const cpt of ['cpt.1', 'cpt.2', 'cpt.3']) {
+      expect(readFileSync(join(checkpoints, 'runs', 'twice', cpt, 'simerr.txt'), 'utf8')).toMatch(/stand-in gem5 for twice/);
+    }
+    expect((await records('twice')).map((r) => r.status)).toEqual(['Running', 'Running', 'Running']);
+
+    const other = await lapidary(['parallel-simulate', '-d', checkpoints, '-j', '3', '--name', 'other'], { env: env() });
+    expect(other.exitCode, other.stderr).toBe(0);
+
+    first.kill('SIGINT');
+    expect((await first).exitCode).toBe(130);
+    expect(await until(() => gem5Processes('twice').length === 0, 10_000)).toBe(true);
+    // the lock went with the first batch: a third one runs
+    for (const cpt of ['cpt.1', 'cpt.2', 'cpt.3']) standin.behave('twice', cpt, 'finish');
+    const third = await lapidary(['parallel-simulate', '-d', checkpoints, '-j', '3', '--name', 'twice'], { env: env() });
+    expect(third.exitCode, third.stderr).toBe(0);
+    expect(third.stderr).toMatch(/twice: 3 finished/);
+  }, 180_000);
+});
+
 describe.skipIf(GEM5 === undefined)(`a local batch of real gem5 runs killed with SIGKILL${GEM5_SKIP_REASON}`, () => {
   it('leaves no gem5 running; the next invocation runs the killed runs to the end', async () => {
     const real = { ...process.env, GEM5: GEM5! };
     // 50 M warm-up instructions of o3: the runs are still going when lapidary is killed
     const batch = execa('node', [CLI, 'parallel-simulate', '-d', checkpoints, '-j', '2', '--cpu', 'o3', '--warmup-insts', '50000000', '--name', 'gem5kill'], { env: real, reject: false });
-    expect(await until(() => standinProcesses('gem5kill').length === 2, 120_000)).toBe(true);
+    expect(await until(() => gem5Processes('gem5kill').length === 2 && ['cpt.1', 'cpt.2', 'cpt.3'].filter((c) => running('gem5kill', c)).length === 2, 120_000)).toBe(true);
     await new Promise((r) => setTimeout(r, 2000));
     batch.kill('SIGKILL');
     await batch;
-    expect(await until(() => standinProcesses('gem5kill').length === 0, 10_000), `gem5 left running: ${standinProcesses('gem5kill').join(' ')}`).toBe(true);
+    expect(await until(() => gem5Processes('gem5kill').length === 0, 10_000), `gem5 left running: ${gem5Processes('gem5kill').join(' ')}`).toBe(true);
     const again = await lapidary(['parallel-simulate', '-d', checkpoints, '-j', '2', '--cpu', 'o3', '--warmup-insts', '10000', '--detail-insts', '20000', '--name', 'gem5kill'], { env: real, timeoutMs: 600_000 });
     expect(again.exitCode, again.stderr).toBe(0);
     expect(again.stderr).toMatch(/3 runs of gem5kill left underway by a batch that was killed/);
