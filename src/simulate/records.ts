@@ -29,9 +29,18 @@ CREATE TABLE IF NOT EXISTS runs (
   measurement TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_name ON runs(name, checkpoint);
-CREATE TABLE IF NOT EXISTS file_hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ms REAL, sha256 TEXT);
+DROP TABLE IF EXISTS file_hashes;
+CREATE TABLE IF NOT EXISTS file_digests (path TEXT PRIMARY KEY, size INTEGER, mtime_ms REAL, ctime_ms REAL, ino INTEGER, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS batch_locks (name TEXT PRIMARY KEY, holder TEXT NOT NULL, since TEXT NOT NULL);
 `;
+
+/** What identifies one version of a file for the digest cache (from stat(2)): bytes, ms, ms, inode number. */
+export interface FileKey {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
 
 /** The process holding a configuration's batch lock. */
 export interface LockHolder {
@@ -160,14 +169,19 @@ export class RunStore {
     this.db.prepare('DELETE FROM batch_locks WHERE name = ? AND holder = ?').run(name, JSON.stringify(self));
   }
 
-  /** A cached sha256 of a file, keyed by path, size and modification time. */
-  cachedHash(path: string, size: number, mtimeMs: number): string | undefined {
-    const row = this.db.prepare('SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ?').get(path, size, mtimeMs) as { sha256: string } | undefined;
+  /**
+   * A cached sha256 of a file, valid while its size, modification time, status-change time and
+   * inode are those recorded: rewriting a file, even with its old mtime put back (`touch -r`),
+   * changes its ctime (stat(2)).
+   */
+  cachedHash(path: string, key: FileKey): string | undefined {
+    const row = this.db.prepare('SELECT sha256 FROM file_digests WHERE path = @path AND size = @size AND mtime_ms = @mtimeMs AND ctime_ms = @ctimeMs AND ino = @ino')
+      .get({ path, ...key }) as { sha256: string } | undefined;
     return row?.sha256;
   }
 
-  rememberHash(path: string, size: number, mtimeMs: number, sha256: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO file_hashes (path, size, mtime_ms, sha256) VALUES (?, ?, ?, ?)').run(path, size, mtimeMs, sha256);
+  rememberHash(path: string, key: FileKey, sha256: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO file_digests (path, size, mtime_ms, ctime_ms, ino, sha256) VALUES (@path, @size, @mtimeMs, @ctimeMs, @ino, @sha256)').run({ path, ...key, sha256 });
   }
 
   close(): void {

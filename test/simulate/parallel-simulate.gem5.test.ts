@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -51,6 +52,11 @@ describe.skipIf(GEM5 === undefined)(`parallel-simulate with gem5${GEM5_SKIP_REAS
     cpSync(cpts, faulty, { recursive: true, filter: (src) => !src.includes('/runs') && !src.endsWith('.sqlite') && !src.endsWith('-wal') && !src.endsWith('-shm') });
     const m5cpt = join(faulty, 'cpt.2', 'm5.cpt');
     writeFileSync(m5cpt, readFileSync(m5cpt, 'utf8').replace(/^regVal=(\d+ )/m, 'regVal='));
+    // a hand edit that also fixes the manifest's sha256 (else lapidary refuses the checkpoint itself): gem5 must refuse it
+    const manifestPath = join(faulty, 'cpt.2', 'lapidary.json');
+    const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { checksums: Record<string, string> };
+    manifest.checksums['m5.cpt'] = createHash('sha256').update(readFileSync(m5cpt)).digest('hex');
+    writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
     const run = await lapidary(['parallel-simulate', '-d', faulty, '-j', '2', '--cpu', 'timing', ...window, '--name', 'faults'], { env, timeoutMs: 3_600_000 });
     expect(run.exitCode).toBe(1);
     const byId = new Map((await records(faulty, 'faults')).map((r) => [r.id, r]));
