@@ -6,7 +6,6 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { lapidary } from '../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { CLI } from '../helpers/paths.js';
-import { waitForNoProcess } from '../helpers/processes.js';
 import { testWorkDir } from '../helpers/work-dir.js';
 
 const work = testWorkDir('lapidary-psim-');
@@ -18,6 +17,22 @@ const window = ['--warmup-insts', '1000000', '--detail-insts', '100000'];
 interface Record { id: string; status: string; failureKind?: string; failureDetail?: string; measurement?: { cpi: number } }
 async function records(dir: string, name: string): Promise<Record[]> {
   return JSON.parse((await lapidary(['runs', dir, '--name', name, '--json'], { env })).stdout) as Record[];
+}
+
+/** Wait until no live process has `--outdir=<runs>/…` on its command line; returns the survivors. */
+async function waitForNoRun(runs: string, timeoutMs: number): Promise<number[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const left = readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(`--outdir=${runs}/`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.startsWith('Z');
+      } catch {
+        return false;
+      }
+    }).map(Number);
+    if (left.length === 0 || Date.now() > deadline) return left;
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 describe.skipIf(GEM5 === undefined)(`parallel-simulate with gem5${GEM5_SKIP_REASON}`, () => {
@@ -79,6 +94,7 @@ describe.skipIf(GEM5 === undefined)(`parallel-simulate with gem5${GEM5_SKIP_REAS
     const interrupted = await records(faulty, 'interrupted');
     expect(interrupted.map((r) => r.status)).toEqual(interrupted.map((r) => (r.id === 'interrupted-cpt.2' ? 'Failed' : 'Killed')));
     expect(interrupted.find((r) => r.status === 'Killed')).toMatchObject({ failureKind: 'interrupted' });
-    expect(await waitForNoProcess(/gem5\.opt$/, 10_000)).toEqual([]);
+    // this test's own gem5 runs (their command lines name its run directories), not other gem5 runs on the machine
+    expect(await waitForNoRun(join(faulty, 'runs'), 10_000)).toEqual([]);
   }, 3_600_000);
 });
