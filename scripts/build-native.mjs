@@ -1,6 +1,7 @@
 // Compiles lapidary's native helpers (src/native/*.c) into dist/native/ with the system C compiler.
 //
 //   lapidary-exec            the launcher gdb runs (src/native/launcher.c)
+//   lapidary-die-with-parent the launcher of gem5 runs: killed when lapidary dies (die-with-parent.c)
 //   lapidary-insts-ptrace    single-step instruction counter, stack dumper (insts-ptrace.c)
 //   lapidary-insts-hwbp      kernel-counted instruction breakpoints via perf (insts-hwbp.c)
 //   valgrind/                the lapinsts Valgrind tool (insts-vgtool.c) next to links to the
@@ -28,6 +29,7 @@ if (!onPath(cc)) {
 }
 for (const [source, binary] of [
   ['launcher.c', 'lapidary-exec'],
+  ['die-with-parent.c', 'lapidary-die-with-parent'],
   ['insts-ptrace.c', 'lapidary-insts-ptrace'],
   ['insts-hwbp.c', 'lapidary-insts-hwbp'],
   ['vm-agent.c', 'lapidary-vm-agent'],

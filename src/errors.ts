@@ -93,6 +93,11 @@ export class CheckpointError extends LapidaryError {
   readonly code = 'LAPIDARY_CHECKPOINT_INVALID' as const;
 }
 
+/** Another live lapidary holds the batch lock of this (checkpoint directory, configuration). */
+export class BatchLockedError extends LapidaryError {
+  readonly code = 'LAPIDARY_BATCH_LOCKED' as const;
+}
+
 /** The user interrupted lapidary (SIGINT/SIGTERM); exit code 130. */
 export class InterruptedError extends LapidaryError {
   readonly code = 'LAPIDARY_INTERRUPTED' as const;

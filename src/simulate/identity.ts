@@ -3,13 +3,17 @@ import { stat } from 'node:fs/promises';
 import { sha256File } from '../gem5/checkpoint/write.js';
 import type { RunStore } from './records.js';
 
-/** sha256 of a file, remembered in the run store by (path, size, mtime) so a 200 MB gem5 binary is hashed once. */
+/**
+ * sha256 of a file, remembered in the run store by (path, size, mtime, ctime, inode) so that a
+ * 200 MB gem5 binary or a large pmem image is hashed once, not on every batch.
+ */
 export async function cachedFileHash(store: RunStore, path: string): Promise<string> {
   const info = await stat(path);
-  const cached = store.cachedHash(path, info.size, info.mtimeMs);
+  const key = { size: info.size, mtimeMs: info.mtimeMs, ctimeMs: info.ctimeMs, ino: info.ino };
+  const cached = store.cachedHash(path, key);
   if (cached !== undefined) return cached;
   const digest = await sha256File(path);
-  store.rememberHash(path, info.size, info.mtimeMs, digest);
+  store.rememberHash(path, key, digest);
   return digest;
 }
 

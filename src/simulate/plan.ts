@@ -2,7 +2,8 @@ import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CheckpointError } from '../errors.js';
 import { listCheckpoints } from '../gem5/checkpoint/layout.js';
-import { MANIFEST_FILE } from '../gem5/checkpoint/manifest.js';
+import { MANIFEST_FILE, readManifest } from '../gem5/checkpoint/manifest.js';
+import { verifyCheckpoint } from '../gem5/checkpoint/verify.js';
 import { CONFIG_SCRIPT } from '../gem5/run/invocation.js';
 import { prepareRun } from './prepare.js';
 import { fillScriptArgs, type ScriptPlaceholder } from './script-args.js';
@@ -35,9 +36,10 @@ export interface Plan {
 
 /**
  * One task per checkpoint of `checkpointDir`, except those whose identical run already finished
- * (unless `rerun`). A task's run directory is emptied and prepared (stdin remainder, private
- * copies of written files) only when it will run.
- * @throws CheckpointError when the directory holds no checkpoints.
+ * (unless `rerun`). A checkpoint that will run is first checked against the sha256 values of its
+ * manifest (cached in the run store by size, mtime, ctime and inode); its run directory is
+ * emptied and prepared (stdin remainder, private copies of written files) only then.
+ * @throws CheckpointError when the directory holds no checkpoints, or a checkpoint is damaged.
  */
 export async function planBatch(options: {
   checkpointDir: string;
@@ -66,6 +68,7 @@ export async function planBatch(options: {
       plan.skipped.push(id);
       continue;
     }
+    await verifyCheckpoint(checkpointPath, await readManifest(checkpointPath), (path) => cachedFileHash(store, path));
     const outdir = runDirectory(checkpointDir, name, checkpoint);
     await rm(outdir, { recursive: true, force: true });
     const prepared = await prepareRun(checkpointPath, outdir);

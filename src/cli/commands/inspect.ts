@@ -2,8 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { cptValue, parseCpt } from '../../gem5/checkpoint/ini.js';
 import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
-import { readManifest } from '../../gem5/checkpoint/manifest.js';
+import { MANIFEST_FILE, readManifest } from '../../gem5/checkpoint/manifest.js';
 import { sePyArguments } from '../../gem5/checkpoint/se-py.js';
+import { verifyCheckpoint } from '../../gem5/checkpoint/verify.js';
 import { defineCommand } from '../command.js';
 import { formatBytes, shellWords } from '../format.js';
 import { println, type CliIo } from '../io.js';
@@ -13,10 +14,17 @@ const hex = (text: string | undefined): string => (text === undefined ? '?' : `0
 export const inspectCommand = defineCommand({
   command: 'inspect <checkpoint>',
   describe: 'show what a checkpoint holds: program, registers, VMAs, files',
-  builder: (y) => y.positional('checkpoint', { type: 'string', demandOption: true, describe: 'a cpt.N directory' }),
+  builder: (y) =>
+    y
+      .positional('checkpoint', { type: 'string', demandOption: true, describe: 'a cpt.N directory' })
+      .option('check', { type: 'boolean', default: false, describe: 'first check every file against the sha256 its manifest records (refuses a damaged checkpoint)' }),
   run: async (args, io: CliIo) => {
     const dir = resolve(io.cwd, args.checkpoint);
     const manifest = await readManifest(dir);
+    if (args.check) {
+      await verifyCheckpoint(dir, manifest);
+      println(io.stdout, `checked: ${Object.keys(manifest.checksums).length} files match the sha256 recorded in ${MANIFEST_FILE}`);
+    }
     const cpt = parseCpt(await readFile(join(dir, 'm5.cpt'), 'utf8'));
     const value = (section: string, key: string): string | undefined => cptValue(cpt, section, key);
     println(io.stdout, `checkpoint ${manifest.index}: ${manifest.target.argv.join(' ')} (pid ${manifest.target.pid}) after ${manifest.elapsedSeconds.toFixed(3)} s`);

@@ -82,6 +82,10 @@ export const parallelSimulateCommand = defineCommand({
       const { records, skipped } = await runBatch({
         checkpointDir, name, params: point, gem5, executor, jobs: slots, rerun: args.rerun,
         confidence: args.confidence, signal: io.signal, onProgress: (p) => bar.update(p),
+        onNotice: (line) => {
+          bar.finish();
+          println(io.stderr, `lapidary: ${line}`);
+        },
       });
       bar.finish();
       const count = (status: string) => records.filter((r) => r.status === status).length;

@@ -5,6 +5,8 @@ import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CACHES, gem5Argv, type CpuModel, type Gem5Invocation } from '../../gem5/run/invocation.js';
 import { locateGem5 } from '../../gem5/run/locate.js';
 import { readGem5Result, runGem5, type Gem5Result } from '../../gem5/run/run.js';
+import { readManifest } from '../../gem5/checkpoint/manifest.js';
+import { verifyCheckpoint } from '../../gem5/checkpoint/verify.js';
 import { prepareRun } from '../../simulate/prepare.js';
 import { chooseSystem } from '../system-option.js';
 import { defineCommand } from '../command.js';
@@ -31,7 +33,9 @@ export const simulateCommand = defineCommand({
     const chosen = await chooseSystem(args, config.simulation?.system, io.cwd);
     const cpu: CpuModel = args.cpu ?? 'atomic';
     const outdir = resolve(io.cwd, args.outdir);
-    const prepared = await prepareRun(resolve(io.cwd, args['start-checkpoint']), outdir);
+    const checkpoint = resolve(io.cwd, args['start-checkpoint']);
+    await verifyCheckpoint(checkpoint, await readManifest(checkpoint));
+    const prepared = await prepareRun(checkpoint, outdir);
     const variant = args['debug-mode'] ? 'debug' : 'opt';
     const run: Gem5Invocation = {
       gem5: locateGem5(config.gem5_path, io.env, variant),

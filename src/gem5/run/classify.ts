@@ -10,7 +10,8 @@ export type Gem5FailureKind =
   | 'panic'
   | 'fatal'
   | 'signal'
-  | 'exit-code';
+  | 'exit-code'
+  | 'result-unreadable';
 
 export interface Gem5Failure {
   kind: Gem5FailureKind;
