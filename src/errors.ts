@@ -56,6 +56,15 @@ export class TargetExitedError extends LapidaryError {
   readonly code = 'LAPIDARY_TARGET_EXITED' as const;
 }
 
+/**
+ * The process whose memory a checkpoint was being read from (the copy-on-write snapshot child)
+ * ended before every page was read, e.g. killed or chosen by the OOM killer: the checkpoint is
+ * not written, since its missing pages would restore as zeros.
+ */
+export class MemoryLostError extends LapidaryError {
+  readonly code = 'LAPIDARY_MEMORY_LOST' as const;
+}
+
 /** The target is in a state a gem5 SE checkpoint cannot represent (threads, for example). */
 export class UnsupportedTargetError extends LapidaryError {
   readonly code = 'LAPIDARY_TARGET_UNSUPPORTED' as const;

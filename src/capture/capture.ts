@@ -1,4 +1,4 @@
-import { UnsupportedTargetError } from '../errors.js';
+import { MemoryLostError, TargetExitedError, UnsupportedTargetError } from '../errors.js';
 import type { GdbSession } from '../gdb/session.js';
 import { listRegisterNames, listRegisterValues } from '../mi/commands/index.js';
 import type { Diagnostic, MemoryRegion, ProcessState } from '../process/types.js';
@@ -143,19 +143,24 @@ export async function captureProcess(
     notes,
   };
   const readable = regions.filter((r) => r.kind !== 'vvar' && r.kind !== 'vsyscall');
+  const targetLost = () => new TargetExitedError(`the target (pid ${pid}) ended while its memory was being read for a checkpoint; the checkpoint is not written`);
   const syscallAt = options.snapshot ? await findSyscallInstruction(proc, pid, regions, options.syscallHint) : undefined;
   const snapshot = syscallAt === undefined ? undefined : await forkSnapshot(session, thread, syscallAt);
   if (snapshot === undefined) {
     if (options.snapshot) notes.push({ severity: 'info', message: 'no copy-on-write snapshot (no syscall instruction found, or clone failed); memory was read while the target was stopped' });
-    return { state, image: Promise.resolve(await capturePages(proc, pid, readable, notes)), snapshot: false };
+    return { state, image: Promise.resolve(await capturePages(proc, pid, readable, notes, targetLost)), snapshot: false };
   }
   const vmFlags = await readVmFlags(proc, pid);
   const notInherited = (r: MemoryRegion) => (vmFlags.get(r.start) ?? []).some((f) => f === 'dc' || f === 'wf');
-  const fromTarget = await capturePages(proc, pid, readable.filter(notInherited), notes);
+  const fromTarget = await capturePages(proc, pid, readable.filter(notInherited), notes, targetLost);
   const cleanPages = await readPages(proc, pid, await breakpointPages(session));
   const image = (async () => {
     try {
-      const fromChild = await capturePages(proc, snapshot.pid, readable.filter((r) => !notInherited(r)), notes);
+      const childLost = () => new MemoryLostError(
+        `the snapshot child (pid ${snapshot.pid}) holding the target's memory for a checkpoint ended before every page was read; the checkpoint is not written, since its missing pages would restore as zeros`,
+        { hint: 'something killed it (the OOM killer when memory runs short: see dmesg); run again, or use --no-snapshot to read memory while the target is stopped' },
+      );
+      const fromChild = await capturePages(proc, snapshot.pid, readable.filter((r) => !notInherited(r)), notes, childLost);
       fromChild.pageAddrs.forEach((addr, i) => {
         const clean = cleanPages.get(addr);
         if (clean !== undefined) fromChild.pages[i] = clean;

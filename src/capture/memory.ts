@@ -1,4 +1,6 @@
+import type { LapidaryError } from '../errors.js';
 import type { ProcAccess, RandomReader } from './proc-access.js';
+import { readStat } from './procfs/stat.js';
 import { PAGE_SIZE, type Diagnostic, type MemoryRegion } from '../process/types.js';
 
 /** Largest single read from /proc/PID/mem, bytes. Big reads amortise the syscall cost. */
@@ -28,10 +30,11 @@ export interface PageImage {
  * Which pages of an anonymous private region the process ever touched (present or swapped).
  * Untouched anonymous pages are zero, so they need not be read at all.
  */
-async function touchedPages(pagemap: RandomReader, region: MemoryRegion): Promise<boolean[]> {
+async function touchedPages(pagemap: RandomReader, region: MemoryRegion, watched: WatchedProcess): Promise<boolean[]> {
   const count = Number((region.end - region.start) / PAGE);
   const bytes = Buffer.allocUnsafe(count * 8);
   const bytesRead = await pagemap.read(bytes, 0, bytes.length, Number((region.start / PAGE) * 8n));
+  if (bytesRead < bytes.length) await watched.checkAlive();
   const touched = new Array<boolean>(count);
   for (let i = 0; i < count; i++) {
     const entry = i * 8 + 8 <= bytesRead ? bytes.readBigUInt64LE(i * 8) : PM_PRESENT;
@@ -55,14 +58,47 @@ function runs(wanted: boolean[]): Array<[number, number]> {
 }
 
 /**
+ * The process whose memory is being read, told apart from a later process given the same pid
+ * by its start time (/proc/PID/stat field 22).
+ */
+interface WatchedProcess {
+  /** @throws the caller's error (see capturePages `lost`) when the process has ended or become a zombie. */
+  checkAlive(): Promise<void>;
+}
+
+async function watchProcess(proc: ProcAccess, pid: number, lost: () => LapidaryError): Promise<WatchedProcess> {
+  const started = (await readStat(proc, pid)).startTime;
+  return {
+    checkAlive: async () => {
+      const now = await readStat(proc, pid).catch(() => undefined);
+      if (now === undefined || now.state === 'Z' || now.state === 'X' || now.startTime !== started) throw lost();
+    },
+  };
+}
+
+/**
  * Read every readable mapping of a stopped process straight from /proc/PID/mem
  * (file-backed read-only ones included) and keep its non-zero pages.
  * Regions without read permission (PROT_NONE guards) are not read: their pages are zero-filled
  * by gem5 if ever touched. Pages the kernel refuses to read (EIO: a file mapping past the end of
  * its file) are left out and reported in `notes`.
+ *
+ * A process that ends while it is read (killed, or chosen by the OOM killer) answers every later
+ * read of /proc/PID/mem and /proc/PID/pagemap with 0 bytes, not EIO (fs/proc/base.c mem_rw:
+ * `mmget_not_zero` fails once its mm is gone), which would otherwise pass for unreadable pages.
+ * So a short read, and the end of the whole read, check that the process still lives.
+ * @param lost the error thrown when the process ended before every page was read.
+ * @throws `lost()`; the image would lack pages, and no image is better than a wrong one.
  */
-export async function capturePages(proc: ProcAccess, pid: number, regions: readonly MemoryRegion[], notes: Diagnostic[]): Promise<PageImage> {
+export async function capturePages(
+  proc: ProcAccess,
+  pid: number,
+  regions: readonly MemoryRegion[],
+  notes: Diagnostic[],
+  lost: () => LapidaryError,
+): Promise<PageImage> {
   const image: PageImage = { pageAddrs: [], pages: [], stats: { regions: 0, bytesScanned: 0, zeroPages: 0, absentPages: 0 } };
+  const watched = await watchProcess(proc, pid, lost);
   const mem = await proc.openReader(`/proc/${pid}/mem`);
   const pagemap = await proc.openReader(`/proc/${pid}/pagemap`);
   try {
@@ -71,20 +107,22 @@ export async function capturePages(proc: ProcAccess, pid: number, regions: reado
       image.stats.regions++;
       const anonymous = !region.shared && (region.kind === 'anon' || region.kind === 'heap' || region.kind === 'stack');
       const wanted = anonymous
-        ? await touchedPages(pagemap, region)
+        ? await touchedPages(pagemap, region, watched)
         : new Array<boolean>(Number((region.end - region.start) / PAGE)).fill(true);
       image.stats.absentPages += wanted.filter((w) => !w).length;
       for (const [first, count] of runs(wanted)) {
-        await readRun(mem, region.start + BigInt(first) * PAGE, count, image, notes);
+        await readRun(mem, region.start + BigInt(first) * PAGE, count, image, notes, watched);
       }
     }
+    // A process that died after its last short read leaves no trace in the bytes: ask once more.
+    await watched.checkAlive();
   } finally {
     await Promise.all([mem.close(), pagemap.close()]);
   }
   return image;
 }
 
-async function readRun(mem: RandomReader, start: bigint, count: number, image: PageImage, notes: Diagnostic[]): Promise<void> {
+async function readRun(mem: RandomReader, start: bigint, count: number, image: PageImage, notes: Diagnostic[], watched: WatchedProcess): Promise<void> {
   const buffer = Buffer.allocUnsafe(count * PAGE_SIZE);
   let filled = 0;
   try {
@@ -92,6 +130,7 @@ async function readRun(mem: RandomReader, start: bigint, count: number, image: P
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EIO') throw error;
   }
+  if (filled < buffer.length) await watched.checkAlive();
   const good = Math.floor(filled / PAGE_SIZE);
   image.stats.bytesScanned += good * PAGE_SIZE;
   for (let i = 0; i < good; i++) {
@@ -106,7 +145,7 @@ async function readRun(mem: RandomReader, start: bigint, count: number, image: P
     return;
   }
   // Part of the run is unreadable: go on page by page to keep what can be read.
-  for (let i = good; i < count; i++) await readRun(mem, start + BigInt(i) * PAGE, 1, image, notes);
+  for (let i = good; i < count; i++) await readRun(mem, start + BigInt(i) * PAGE, 1, image, notes, watched);
 }
 
 /** Read whole pages (4096 bytes at each page address) of a stopped process; unreadable ones are left out. */
