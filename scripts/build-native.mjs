@@ -4,6 +4,7 @@
 //   lapidary-die-with-parent the launcher of gem5 runs: killed when lapidary dies (die-with-parent.c)
 //   lapidary-insts-ptrace    single-step instruction counter, stack dumper (insts-ptrace.c)
 //   lapidary-insts-hwbp      kernel-counted instruction breakpoints via perf (insts-hwbp.c)
+//   lapidary-data-extents    data extents of a shared mapping's file (SEEK_DATA), data-extents.c
 //   valgrind/                the lapinsts Valgrind tool (insts-vgtool.c) next to links to the
 //                            stock Valgrind files it needs; run with VALGRIND_LIB=dist/native/valgrind
 //
@@ -33,6 +34,7 @@ for (const [source, binary] of [
   ['insts-ptrace.c', 'lapidary-insts-ptrace'],
   ['insts-hwbp.c', 'lapidary-insts-hwbp'],
   ['vm-agent.c', 'lapidary-vm-agent'],
+  ['data-extents.c', 'lapidary-data-extents'],
 ]) {
   compile([...cflags, '-o', join(out, binary), join(root, 'src', 'native', source)]);
 }

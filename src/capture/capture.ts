@@ -90,6 +90,7 @@ function mergeImages(a: PageImage, b: PageImage): PageImage {
     stats: {
       regions: a.stats.regions + b.stats.regions, bytesScanned: a.stats.bytesScanned + b.stats.bytesScanned,
       zeroPages: a.stats.zeroPages + b.stats.zeroPages, absentPages: a.stats.absentPages + b.stats.absentPages,
+      unreservedAbsentPages: a.stats.unreservedAbsentPages + b.stats.unreservedAbsentPages,
     },
   };
   let i = 0;
@@ -155,6 +156,8 @@ export async function captureProcess(
     fds: classifyDescriptors(rawFds),
     notes,
   };
+  const vmFlags = await readVmFlags(proc, pid);
+  for (const region of regions) region.noReserve = (vmFlags.get(region.start) ?? []).includes('nr');
   const readable = regions.filter((r) => r.kind !== 'vvar' && r.kind !== 'vsyscall');
   const shared = readable.filter((r) => r.shared);
   if (shared.length > 0) notes.push({ severity: 'info', message: sharedMappingsNote(shared) });
@@ -165,7 +168,6 @@ export async function captureProcess(
     if (options.snapshot) notes.push({ severity: 'info', message: 'no copy-on-write snapshot (no syscall instruction found, or clone failed); memory was read while the target was stopped' });
     return { state, image: Promise.resolve(await capturePages(proc, pid, readable, notes, targetLost)), snapshot: false };
   }
-  const vmFlags = await readVmFlags(proc, pid);
   // MAP_SHARED pages are the same pages in the child as in the target (not copied on write), so
   // they are read from the stopped target before it runs on, as are regions the child does not inherit.
   const fromStoppedTarget = (r: MemoryRegion) => r.shared || (vmFlags.get(r.start) ?? []).some((f) => f === 'dc' || f === 'wf');

@@ -8,9 +8,13 @@ const READ_CHUNK_BYTES = 16 * 1024 * 1024;
 const PAGE = BigInt(PAGE_SIZE);
 const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
 
-/** /proc/PID/pagemap bits (Documentation/admin-guide/mm/pagemap.rst). */
-const PM_PRESENT = 1n << 63n;
-const PM_SWAPPED = 1n << 62n;
+/**
+ * /proc/PID/pagemap: one 64-bit entry per page; bit 63 present, bit 62 swapped
+ * (Documentation/admin-guide/mm/pagemap.rst). Tested on the entry's upper 32-bit half.
+ */
+const PM_TOUCHED_HIGH = (1 << 31 | 1 << 30) >>> 0;
+/** Pagemap entries read at a time (4 MiB): a 256 GiB region is scanned in bounded memory. */
+const PAGEMAP_CHUNK_PAGES = 512 * 1024;
 
 /**
  * The non-zero pages of a stopped process, in ascending address order. Page i of `pages`
@@ -23,38 +27,111 @@ export interface PageImage {
   pageAddrs: bigint[];
   /** Page contents, each a 4096-byte view; `pages.length === pageAddrs.length`. */
   pages: Buffer[];
-  stats: { regions: number; bytesScanned: number; zeroPages: number; absentPages: number };
+  /**
+   * Counts: regions read, bytes read, pages read and found all zero, pages not read (untouched
+   * anonymous or shared memory) and, of those, pages in MAP_NORESERVE regions (smaps `nr`).
+   */
+  stats: { regions: number; bytesScanned: number; zeroPages: number; absentPages: number; unreservedAbsentPages: number };
+}
+
+/** How the pages of one region to read are chosen. */
+type Selection =
+  /** Every page: file-backed private mappings, whose untouched pages hold the file's bytes, and [vdso]. */
+  | { kind: 'all' }
+  /** Pages present or swapped in the page table: private anonymous memory, never touched = zero. */
+  | { kind: 'touched' }
+  /**
+   * Shared memory: pages present or swapped in the page table, and pages of the backing object
+   * that hold data (`extents`, byte offsets in the object) though not mapped here. Reading any
+   * other page through /proc/PID/mem would make the kernel allocate it (a shmem hole).
+   */
+  | { kind: 'touched-or-data'; extents: ReadonlyArray<readonly [bigint, bigint]> };
+
+/**
+ * Runs of pages to read in `region` as [firstPage, pageCount] (page indices in the region),
+ * split at READ_CHUNK_BYTES, with the count of pages left out. Pagemap is read in chunks of
+ * PAGEMAP_CHUNK_PAGES entries, so a huge sparse region costs time, not memory.
+ */
+async function selectRuns(
+  pagemap: RandomReader, region: MemoryRegion, selection: Selection, watched: WatchedProcess,
+): Promise<{ runs: Array<[number, number]>; skipped: number }> {
+  const count = Number((region.end - region.start) / PAGE);
+  const maxPages = READ_CHUNK_BYTES / PAGE_SIZE;
+  const runs: Array<[number, number]> = [];
+  let skipped = 0;
+  let runStart = -1;
+  const take = (page: number, wanted: boolean): void => {
+    if (!wanted) {
+      skipped++;
+      if (runStart >= 0) runs.push([runStart, page - runStart]);
+      runStart = -1;
+    } else if (runStart < 0) {
+      runStart = page;
+    } else if (page - runStart >= maxPages) {
+      runs.push([runStart, page - runStart]);
+      runStart = page;
+    }
+  };
+  const extents = selection.kind === 'touched-or-data' ? selection.extents : [];
+  let extent = 0;
+  const inData = (page: number): boolean => {
+    const offset = region.offset + BigInt(page) * PAGE;
+    while (extent < extents.length && extents[extent]![1] <= offset) extent++;
+    return extent < extents.length && extents[extent]![0] <= offset;
+  };
+  // Entries as 32-bit halves (little endian: the upper half of entry i is words[2i+1]).
+  const words = new Uint32Array(Math.min(count, PAGEMAP_CHUNK_PAGES) * 2);
+  const bytes = Buffer.from(words.buffer);
+  for (let first = 0; first < count; first += PAGEMAP_CHUNK_PAGES) {
+    const pages = Math.min(PAGEMAP_CHUNK_PAGES, count - first);
+    if (selection.kind === 'all') {
+      for (let i = 0; i < pages; i++) take(first + i, true);
+      continue;
+    }
+    const bytesRead = await pagemap.read(bytes, 0, pages * 8, Number((region.start / PAGE + BigInt(first)) * 8n));
+    if (bytesRead < pages * 8) await watched.checkAlive();
+    for (let i = 0; i < pages; i++) {
+      // An entry pagemap did not give (the process lives: checked above) is read to be sure.
+      const touched = i * 8 + 8 > bytesRead || (words[2 * i + 1]! & PM_TOUCHED_HIGH) !== 0;
+      take(first + i, touched || (extents.length > 0 && inData(first + i)));
+    }
+  }
+  if (runStart >= 0) runs.push([runStart, count - runStart]);
+  return { runs, skipped };
+}
+
+/** Objects of the kernel's internal shmem mount (mm/shmem.c, ipc/shm.c): their holes are allocated when read through a mapping. */
+function isShmemObject(region: MemoryRegion): boolean {
+  const path = region.path ?? '';
+  return (region.deleted && (path === '/dev/zero' || /^\/SYSV[0-9a-f]{8}$/.test(path) || path.startsWith('/memfd:'))) || path.startsWith('/dev/shm/');
 }
 
 /**
- * Which pages of an anonymous private region the process ever touched (present or swapped).
- * Untouched anonymous pages are zero, so they need not be read at all.
+ * How to choose the pages of `region` to read. A shared mapping's object is asked for its data
+ * extents through /proc/PID/map_files/START-END (proc(5); needs CAP_SYS_ADMIN) with SEEK_DATA;
+ * when it cannot be asked, a shmem object is read as far as the page table has it, with a note,
+ * and a file in full. Pages of a shared file mapping past the file's end are noted: gem5 gives
+ * them zeros where natively a touch raises SIGBUS.
  */
-async function touchedPages(pagemap: RandomReader, region: MemoryRegion, watched: WatchedProcess): Promise<boolean[]> {
-  const count = Number((region.end - region.start) / PAGE);
-  const bytes = Buffer.allocUnsafe(count * 8);
-  const bytesRead = await pagemap.read(bytes, 0, bytes.length, Number((region.start / PAGE) * 8n));
-  if (bytesRead < bytes.length) await watched.checkAlive();
-  const touched = new Array<boolean>(count);
-  for (let i = 0; i < count; i++) {
-    const entry = i * 8 + 8 <= bytesRead ? bytes.readBigUInt64LE(i * 8) : PM_PRESENT;
-    touched[i] = (entry & (PM_PRESENT | PM_SWAPPED)) !== 0n;
+async function selectionFor(proc: ProcAccess, pid: number, region: MemoryRegion, notes: Diagnostic[]): Promise<Selection> {
+  if (!region.shared) return region.kind === 'anon' || region.kind === 'heap' || region.kind === 'stack' ? { kind: 'touched' } : { kind: 'all' };
+  const name = `${region.start.toString(16)}-${region.end.toString(16)}`;
+  const length = region.end - region.start;
+  const answer = proc.dataExtents === undefined ? undefined : await proc.dataExtents(`/proc/${pid}/map_files/${name}`, region.offset, length);
+  const label = `shared mapping 0x${name.replace('-', '-0x')} (${region.path ?? 'anonymous'})`;
+  if (answer === undefined) {
+    if (!isShmemObject(region)) return { kind: 'all' };
+    notes.push({
+      severity: 'warning',
+      message: `${label}: its object cannot be asked which pages hold data (no SEEK_DATA, or /proc/PID/map_files not readable), so only the pages the target has mapped are kept; pages of the object it has not mapped at the stop (e.g. reclaimed to swap, or written by write(2)) restore as zeros`,
+    });
+    return { kind: 'touched-or-data', extents: [] };
   }
-  return touched;
-}
-
-/** Runs of consecutive `true` pages as [firstPage, pageCount], split at READ_CHUNK_BYTES. */
-function runs(wanted: boolean[]): Array<[number, number]> {
-  const maxPages = READ_CHUNK_BYTES / PAGE_SIZE;
-  const result: Array<[number, number]> = [];
-  let i = 0;
-  while (i < wanted.length) {
-    if (!wanted[i]) { i++; continue; }
-    const first = i;
-    while (i < wanted.length && wanted[i] && i - first < maxPages) i++;
-    result.push([first, i - first]);
+  const pastEnd = region.offset + length - answer.size;
+  if (pastEnd >= PAGE) {
+    notes.push({ severity: 'warning', message: `${label}: ${pastEnd / PAGE} pages lie past the end of the object (${answer.size} bytes); they restore as zeros, where natively a touch raises SIGBUS` });
   }
-  return result;
+  return { kind: 'touched-or-data', extents: answer.extents };
 }
 
 /**
@@ -97,7 +174,7 @@ export async function capturePages(
   notes: Diagnostic[],
   lost: () => LapidaryError,
 ): Promise<PageImage> {
-  const image: PageImage = { pageAddrs: [], pages: [], stats: { regions: 0, bytesScanned: 0, zeroPages: 0, absentPages: 0 } };
+  const image: PageImage = { pageAddrs: [], pages: [], stats: { regions: 0, bytesScanned: 0, zeroPages: 0, absentPages: 0, unreservedAbsentPages: 0 } };
   const watched = await watchProcess(proc, pid, lost);
   const mem = await proc.openReader(`/proc/${pid}/mem`);
   const pagemap = await proc.openReader(`/proc/${pid}/pagemap`);
@@ -105,12 +182,10 @@ export async function capturePages(
     for (const region of regions) {
       if (!region.prot.read) continue;
       image.stats.regions++;
-      const anonymous = !region.shared && (region.kind === 'anon' || region.kind === 'heap' || region.kind === 'stack');
-      const wanted = anonymous
-        ? await touchedPages(pagemap, region, watched)
-        : new Array<boolean>(Number((region.end - region.start) / PAGE)).fill(true);
-      image.stats.absentPages += wanted.filter((w) => !w).length;
-      for (const [first, count] of runs(wanted)) {
+      const { runs, skipped } = await selectRuns(pagemap, region, await selectionFor(proc, pid, region, notes), watched);
+      image.stats.absentPages += skipped;
+      if (region.noReserve) image.stats.unreservedAbsentPages += skipped;
+      for (const [first, count] of runs) {
         await readRun(mem, region.start + BigInt(first) * PAGE, count, image, notes, watched);
       }
     }

@@ -17,9 +17,19 @@ import type { ExecRecord, ProgramImage } from './exec.js';
 const MiB = 1024n * 1024n;
 
 /**
- * Physical memory for the restore: the stored pages, plus frames for every page that may still
- * be touched (zero and untouched pages of existing mappings), plus 256 MiB for growth, rounded
- * up to a power of two and at least 512 MiB (se.py's default --mem-size).
+ * Physical memory for the restore, bytes: the stored pages, plus frames for the pages that may
+ * still be touched, plus 256 MiB for growth, rounded up to a power of two and at least 512 MiB
+ * (se.py's default --mem-size). `pagesLazy` should count the zero and untouched pages of
+ * mappings the kernel committed memory for (private writable ones without MAP_NORESERVE,
+ * shmem), and not the untouched pages of MAP_NORESERVE reservations (Go arenas, JVM heaps,
+ * sanitizer shadows: hundreds of GiB of which a few pages are used).
+ *
+ * Why that limit: gem5 v24 maps the whole size as anonymous host memory without MAP_NORESERVE
+ * (src/mem/physical.cc:237-248; System.mmap_using_noreserve defaults to False, src/sim/System.py:78),
+ * which Linux refuses past its overcommit heuristic ("Could not mmap"), while SE mode hands out
+ * frames only as pages are first touched (src/sim/mem_state.cc:392-420). A restored program that
+ * touches more than this makes gem5 stop with "Out of memory, please increase size of physical
+ * memory" (src/sim/mem_pool.cc:121): a loud failure, never a wrong run.
  */
 export function chooseMemSize(pagesStored: number, pagesLazy: number): bigint {
   const needed = BigInt(pagesStored + pagesLazy) * BigInt(PAGE_SIZE) + 256n * MiB;
@@ -197,7 +207,8 @@ async function finishCheckpoint(
     throw error;
   }
   const thread = state.threads[0]!;
-  const memSize = chooseMemSize(image.pageAddrs.length, image.stats.zeroPages + image.stats.absentPages);
+  const memSize = chooseMemSize(image.pageAddrs.length, image.stats.zeroPages + image.stats.absentPages - image.stats.unreservedAbsentPages);
+  const unreserved = image.stats.unreservedAbsentPages;
   const files: OpenFileRecord[] = [];
   const changed: string[] = [];
   const changedFds = new Set<number>();
@@ -252,6 +263,9 @@ async function finishCheckpoint(
     ...(unreadStdin !== undefined ? [unreadStdin] : []),
     ...closed.map((f) => `fd ${f.fd} (${f.target}) is closed after restore: ${f.reason}`),
     ...changed,
+    ...(unreserved > 0
+      ? [`gem5's memory size (${memSize / MiB} MiB) leaves out the ${unreserved} untouched pages (${(BigInt(unreserved) * BigInt(PAGE_SIZE)) / MiB} MiB) of MAP_NORESERVE mappings; a restored run that touches more than the spare (at least 256 MiB) stops with gem5's "Out of memory"`]
+      : []),
   ];
   const stdio: CheckpointManifest['stdio'] = Object.fromEntries(
     (['stdin', 'stdout', 'stderr'] as const).flatMap((name, n) => {

@@ -1,6 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
+import { LOCAL_PROC } from '../../src/capture/proc-access.js';
 import { lapidary } from '../helpers/cli.js';
 import { checkpointNames, readCheckpoint } from '../helpers/checkpoints.js';
 import { fixture } from '../helpers/paths.js';
@@ -94,4 +96,58 @@ describe('MAP_SHARED mappings (anonymous, memfd, SysV shm)', () => {
     }
     expect(run.stderr.match(/note: 3 MAP_SHARED mapping\(s\) .* become private anonymous memory in gem5/g), 'shown once, as every repeated note').toHaveLength(1);
   }, 300_000);
+});
+
+describe('sparse huge mappings', () => {
+  it('are read as far as touched: a 256 GiB MAP_NORESERVE region, 4 GiB of shared anonymous memory, a memfd written with pwrite', async () => {
+    const dir = join(work(), 'sparse');
+    const out = join(work(), 'sparse.out');
+    writeFileSync(join(work(), 'sparse.commands'), 'checkpoint\ngdb delete\ncontinue\n');
+    const env = { ...process.env, STEP_MS: '1' };
+    const run = await lapidary(['create', '--cmd', fixture('sparse-map'), '--breakpoints', 'step_done', '--commands', join(work(), 'sparse.commands'), '--directory', dir, '--stdout', out], { env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    // The program counts the pages of its shared region and memfd that exist (mincore) after the
+    // checkpoint too: reading them through /proc/PID/mem would have allocated all 1.25 Mi of them.
+    const native = await execa(fixture('sparse-map'), { env });
+    expect(readFileSync(out, 'utf8')).toBe(`${native.stdout}\n`);
+    expect(native.stdout).toMatch(/step 2 sum=[0-9a-f]+ shared pages=1 memfd pages=1\n/);
+    const cpt = readCheckpoint(join(dir, 'cpt.1'));
+    const GiB = 1n << 30n;
+    const mapping = (test: (m: { start: string; end: string; path?: string }) => boolean) => {
+      const found = cpt.manifest.mappings.find(test);
+      expect(found).toBeDefined();
+      return BigInt(found!.start);
+    };
+    const sparse = mapping((m) => BigInt(m.end) - BigInt(m.start) === 256n * GiB);
+    const shared = mapping((m) => m.path === '/dev/zero' && BigInt(m.end) - BigInt(m.start) === 4n * GiB);
+    const memfd = mapping((m) => m.path === '/memfd:lapidary-sparse' && BigInt(m.end) - BigInt(m.start) === GiB);
+    const pages = cpt.pages();
+    const word = (addr: bigint) => pages.get(addr)?.readBigUInt64LE(0);
+    for (let g = 0n; g < 256n; g++) expect(word(sparse + g * GiB), `sparse page ${g}`).toBe(0x5350415253450000n + g);
+    expect(word(shared + GiB)).toBe(0x5348415245440001n);
+    expect(word(memfd + 512n * 1024n * 1024n), 'the memfd page only pwrite wrote (SEEK_DATA finds it)').toBe(0x4d454d4644415441n);
+    const inside = (start: bigint, size: bigint) => [...pages.keys()].filter((a) => a >= start && a < start + size).length;
+    expect([inside(sparse, 256n * GiB), inside(shared, 4n * GiB), inside(memfd, GiB)]).toEqual([256, 1, 1]);
+    // gem5's memory counts the 4 GiB + 1 GiB of shared memory the kernel committed (5 GiB and
+    // 256 MiB of growth: 8 GiB), not the 256 GiB reservation (which made 512 GiB).
+    expect(cpt.manifest.gem5.memSize).toBe(String(8n * GiB));
+    expect(cpt.manifest.notes.join('\n')).toMatch(/leaves out the \d+ untouched pages \(\d+ MiB\) of MAP_NORESERVE mappings/);
+  }, 300_000);
+});
+
+describe('data extents of a shmem file (lapidary-data-extents, SEEK_DATA)', () => {
+  it('names exactly the pages written in a sparse tmpfs file, clipped to the range asked', async () => {
+    const path = `/dev/shm/lapidary-extents-${process.pid}`;
+    const fd = openSync(path, 'w');
+    try {
+      ftruncateSync(fd, 16 * 4096);
+      for (const page of [1, 2, 9]) writeSync(fd, Buffer.from('x'), 0, 1, page * 4096 + 100);
+      closeSync(fd);
+      expect(await LOCAL_PROC.dataExtents!(path, 0n, 16n * 4096n)).toEqual({ size: 65536n, extents: [[4096n, 12288n], [36864n, 40960n]] });
+      expect(await LOCAL_PROC.dataExtents!(path, 8192n, 4096n)).toEqual({ size: 65536n, extents: [[8192n, 12288n]] });
+      expect(await LOCAL_PROC.dataExtents!(`${path}.absent`, 0n, 4096n)).toBeUndefined();
+    } finally {
+      rmSync(path, { force: true });
+    }
+  });
 });
