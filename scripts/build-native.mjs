@@ -5,6 +5,7 @@
 //   lapidary-insts-ptrace    single-step instruction counter, stack dumper (insts-ptrace.c)
 //   lapidary-insts-hwbp      kernel-counted instruction breakpoints via perf (insts-hwbp.c)
 //   lapidary-data-extents    data extents of a shared mapping's file (SEEK_DATA), data-extents.c
+//   lapidary-touched-pages   present or swapped pages of a range (PAGEMAP_SCAN), touched-pages.c
 //   valgrind/                the lapinsts Valgrind tool (insts-vgtool.c) next to links to the
 //                            stock Valgrind files it needs; run with VALGRIND_LIB=dist/native/valgrind
 //
@@ -35,6 +36,7 @@ for (const [source, binary] of [
   ['insts-hwbp.c', 'lapidary-insts-hwbp'],
   ['vm-agent.c', 'lapidary-vm-agent'],
   ['data-extents.c', 'lapidary-data-extents'],
+  ['touched-pages.c', 'lapidary-touched-pages'],
 ]) {
   compile([...cflags, '-o', join(out, binary), join(root, 'src', 'native', source)]);
 }

@@ -15,6 +15,8 @@ const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
 const PM_TOUCHED_HIGH = (1 << 31 | 1 << 30) >>> 0;
 /** Pagemap entries read at a time (4 MiB): a 256 GiB region is scanned in bounded memory. */
 const PAGEMAP_CHUNK_PAGES = 512 * 1024;
+/** Regions of at least this many pages (1 GiB) ask PAGEMAP_SCAN, worth a helper process. */
+const SCAN_HELPER_MIN_PAGES = 256 * 1024;
 
 /**
  * The non-zero pages of a stopped process, in ascending address order. Page i of `pages`
@@ -47,57 +49,82 @@ type Selection =
    */
   | { kind: 'touched-or-data'; extents: ReadonlyArray<readonly [bigint, bigint]> };
 
+/** Page ranges `[first, end)` (page indices in a region), ascending and disjoint. */
+type PageRanges = Array<[number, number]>;
+
 /**
- * Runs of pages to read in `region` as [firstPage, pageCount] (page indices in the region),
- * split at READ_CHUNK_BYTES, with the count of pages left out. Pagemap is read in chunks of
- * PAGEMAP_CHUNK_PAGES entries, so a huge sparse region costs time, not memory.
+ * The pages of `region` present or swapped in the page table. A region of at least
+ * SCAN_HELPER_MIN_PAGES asks the kernel's page-table walk (ProcAccess.touchedPages,
+ * PAGEMAP_SCAN) where it can; otherwise /proc/PID/pagemap is read PAGEMAP_CHUNK_PAGES entries
+ * at a time, so a huge sparse region costs time, not memory.
  */
-async function selectRuns(
-  pagemap: RandomReader, region: MemoryRegion, selection: Selection, watched: WatchedProcess,
-): Promise<{ runs: Array<[number, number]>; skipped: number }> {
+async function touchedRanges(proc: ProcAccess, pid: number, pagemap: RandomReader, region: MemoryRegion, watched: WatchedProcess): Promise<PageRanges> {
   const count = Number((region.end - region.start) / PAGE);
-  const maxPages = READ_CHUNK_BYTES / PAGE_SIZE;
-  const runs: Array<[number, number]> = [];
-  let skipped = 0;
-  let runStart = -1;
-  const take = (page: number, wanted: boolean): void => {
-    if (!wanted) {
-      skipped++;
-      if (runStart >= 0) runs.push([runStart, page - runStart]);
-      runStart = -1;
-    } else if (runStart < 0) {
-      runStart = page;
-    } else if (page - runStart >= maxPages) {
-      runs.push([runStart, page - runStart]);
-      runStart = page;
-    }
-  };
-  const extents = selection.kind === 'touched-or-data' ? selection.extents : [];
-  let extent = 0;
-  const inData = (page: number): boolean => {
-    const offset = region.offset + BigInt(page) * PAGE;
-    while (extent < extents.length && extents[extent]![1] <= offset) extent++;
-    return extent < extents.length && extents[extent]![0] <= offset;
-  };
+  if (count >= SCAN_HELPER_MIN_PAGES && proc.touchedPages !== undefined) {
+    const scanned = await proc.touchedPages(pid, region.start, region.end);
+    if (scanned !== undefined) return scanned.map(([s, e]) => [Number((s - region.start) / PAGE), Number((e - region.start) / PAGE)]);
+  }
+  const ranges: PageRanges = [];
   // Entries as 32-bit halves (little endian: the upper half of entry i is words[2i+1]).
   const words = new Uint32Array(Math.min(count, PAGEMAP_CHUNK_PAGES) * 2);
   const bytes = Buffer.from(words.buffer);
   for (let first = 0; first < count; first += PAGEMAP_CHUNK_PAGES) {
     const pages = Math.min(PAGEMAP_CHUNK_PAGES, count - first);
-    if (selection.kind === 'all') {
-      for (let i = 0; i < pages; i++) take(first + i, true);
-      continue;
-    }
     const bytesRead = await pagemap.read(bytes, 0, pages * 8, Number((region.start / PAGE + BigInt(first)) * 8n));
     if (bytesRead < pages * 8) await watched.checkAlive();
     for (let i = 0; i < pages; i++) {
       // An entry pagemap did not give (the process lives: checked above) is read to be sure.
-      const touched = i * 8 + 8 > bytesRead || (words[2 * i + 1]! & PM_TOUCHED_HIGH) !== 0;
-      take(first + i, touched || (extents.length > 0 && inData(first + i)));
+      if (i * 8 + 8 > bytesRead || (words[2 * i + 1]! & PM_TOUCHED_HIGH) !== 0) {
+        const last = ranges[ranges.length - 1];
+        if (last !== undefined && last[1] === first + i) last[1]++;
+        else ranges.push([first + i, first + i + 1]);
+      }
     }
   }
-  if (runStart >= 0) runs.push([runStart, count - runStart]);
-  return { runs, skipped };
+  return ranges;
+}
+
+/** The union of two sorted lists of page ranges. */
+function unionRanges(a: PageRanges, b: PageRanges): PageRanges {
+  const merged: PageRanges = [];
+  for (const [s, e] of [...a, ...b].sort((x, y) => x[0] - y[0])) {
+    const last = merged[merged.length - 1];
+    if (last !== undefined && s <= last[1]) last[1] = Math.max(last[1], e);
+    else merged.push([s, e]);
+  }
+  return merged;
+}
+
+/**
+ * Runs of pages to read in `region` as [firstPage, pageCount] (page indices in the region),
+ * split at READ_CHUNK_BYTES, with the count of pages left out.
+ */
+async function selectRuns(
+  proc: ProcAccess, pid: number, pagemap: RandomReader, region: MemoryRegion, selection: Selection, watched: WatchedProcess,
+): Promise<{ runs: Array<[number, number]>; skipped: number }> {
+  const count = Number((region.end - region.start) / PAGE);
+  let wanted: PageRanges;
+  if (selection.kind === 'all') {
+    wanted = [[0, count]];
+  } else {
+    wanted = await touchedRanges(proc, pid, pagemap, region, watched);
+    if (selection.kind === 'touched-or-data') {
+      // Extents are byte offsets in the object; page i of the region is at region.offset + i * 4096.
+      const data: PageRanges = selection.extents
+        .map(([s, e]): [number, number] => [Number((s - region.offset) / PAGE), Number((e - region.offset + PAGE - 1n) / PAGE)])
+        .map(([s, e]): [number, number] => [Math.max(0, s), Math.min(count, e)])
+        .filter(([s, e]) => s < e);
+      wanted = unionRanges(wanted, data);
+    }
+  }
+  const maxPages = READ_CHUNK_BYTES / PAGE_SIZE;
+  const runs: Array<[number, number]> = [];
+  let kept = 0;
+  for (const [s, e] of wanted) {
+    kept += e - s;
+    for (let first = s; first < e; first += maxPages) runs.push([first, Math.min(maxPages, e - first)]);
+  }
+  return { runs, skipped: count - kept };
 }
 
 /** Objects of the kernel's internal shmem mount (mm/shmem.c, ipc/shm.c): their holes are allocated when read through a mapping. */
@@ -182,7 +209,7 @@ export async function capturePages(
     for (const region of regions) {
       if (!region.prot.read) continue;
       image.stats.regions++;
-      const { runs, skipped } = await selectRuns(pagemap, region, await selectionFor(proc, pid, region, notes), watched);
+      const { runs, skipped } = await selectRuns(proc, pid, pagemap, region, await selectionFor(proc, pid, region, notes), watched);
       image.stats.absentPages += skipped;
       if (region.noReserve) image.stats.unreservedAbsentPages += skipped;
       for (const [first, count] of runs) {

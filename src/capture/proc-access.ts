@@ -19,6 +19,9 @@ export interface DataExtents {
 /** The native helper answering ProcAccess.dataExtents on this machine (src/native/data-extents.c). */
 const DATA_EXTENTS_HELPER = fileURLToPath(new URL('../../dist/native/lapidary-data-extents', import.meta.url));
 
+/** The native helper answering ProcAccess.touchedPages on this machine (src/native/touched-pages.c). */
+const TOUCHED_PAGES_HELPER = fileURLToPath(new URL('../../dist/native/lapidary-touched-pages', import.meta.url));
+
 /** Parse lapidary-data-extents output: `size N`, then `START END` lines. */
 export function parseDataExtents(text: string): DataExtents {
   const [sizeLine, ...lines] = text.trim().split('\n');
@@ -49,6 +52,13 @@ export interface ProcAccess {
    * be opened or does not answer SEEK_DATA (SysV shm). Absent where no helper can ask (a VM).
    */
   dataExtents?(path: string, offset: bigint, length: bigint): Promise<DataExtents | undefined>;
+  /**
+   * The runs `[start, end)` (byte addresses, page-aligned, ascending) of pages present or swapped
+   * in process `pid` within `[start, end)`, from the kernel's page-table walk (ioctl PAGEMAP_SCAN,
+   * Linux 6.7+); undefined when the kernel lacks it or the scan fails (the caller reads
+   * /proc/PID/pagemap instead). Absent where no helper can ask (a VM).
+   */
+  touchedPages?(pid: number, start: bigint, end: bigint): Promise<Array<[bigint, bigint]> | undefined>;
 }
 
 /** /proc of this machine, through Node's fs. */
@@ -75,6 +85,14 @@ export const LOCAL_PROC: ProcAccess = {
       return parseDataExtents(stdout);
     } catch {
       return undefined; // cannot be opened (no CAP_SYS_ADMIN for map_files) or no usable SEEK_DATA: exit status 1 or 2
+    }
+  },
+  touchedPages: async (pid, start, end) => {
+    try {
+      const { stdout } = await promisify(execFile)(TOUCHED_PAGES_HELPER, [String(pid), start.toString(16), end.toString(16)], { maxBuffer: 256 * 1024 * 1024 });
+      return stdout.split('\n').filter((l) => l !== '').map((l) => l.split(' ').map((h) => BigInt(`0x${h}`)) as [bigint, bigint]);
+    } catch {
+      return undefined; // no PAGEMAP_SCAN (Linux < 6.7), or the process is gone: the pagemap read finds out
     }
   },
 };

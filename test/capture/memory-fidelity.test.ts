@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { LOCAL_PROC } from '../../src/capture/proc-access.js';
 import { lapidary } from '../helpers/cli.js';
 import { checkpointNames, readCheckpoint } from '../helpers/checkpoints.js';
-import { fixture } from '../helpers/paths.js';
+import { FIXTURE_SRC, fixture } from '../helpers/paths.js';
 import { processesMatching } from '../helpers/processes.js';
 import { testWorkDir } from '../helpers/work-dir.js';
 
@@ -150,4 +150,25 @@ describe('data extents of a shmem file (lapidary-data-extents, SEEK_DATA)', () =
       rmSync(path, { force: true });
     }
   });
+});
+
+describe('a real sanitizer runtime (AddressSanitizer, 14 TiB of MAP_NORESERVE shadow)', () => {
+  it('is checkpointed from the pages its shadow really uses, with gem5 memory sized without the reservation', async () => {
+    // The int-loop fixture built with gcc -fsanitize=address: its runtime maps its shadow memory
+    // (about 14 TiB, rw-p, MAP_NORESERVE) before main and touches a few hundred pages of it.
+    const binary = join(work(), 'int-loop-asan');
+    await execa('cc', ['-O1', '-g', '-fsanitize=address', '-o', binary, join(FIXTURE_SRC, 'int-loop.c')]);
+    const dir = join(work(), 'asan');
+    writeFileSync(join(work(), 'asan.commands'), 'checkpoint\ngdb delete\ncontinue\n');
+    const env = { ...process.env, STEP_MS: '1', STEPS: '3', ASAN_OPTIONS: 'detect_leaks=0' }; // LeakSanitizer refuses to run under ptrace
+    const run = await lapidary(['create', '--cmd', binary, '--breakpoints', 'step_done', '--commands', join(work(), 'asan.commands'), '--directory', dir, '--stdout', join(work(), 'asan.out')], { env });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(readFileSync(join(work(), 'asan.out'), 'utf8')).toBe(`${(await execa(binary, { env })).stdout}\n`);
+    const cpt = readCheckpoint(join(dir, 'cpt.1'));
+    const reserved = cpt.manifest.mappings.filter((m) => m.perms === 'rw-p' && BigInt(m.end) - BigInt(m.start) >= 1n << 40n);
+    expect(reserved.length, 'the shadow mappings').toBeGreaterThan(0);
+    expect(cpt.manifest.memory.pagesStored).toBeLessThan(100_000);
+    expect(cpt.manifest.gem5.memSize).toBe(String(512n << 20n));
+    expect(cpt.manifest.notes.join('\n')).toMatch(/leaves out the \d+ untouched pages \(\d+ MiB\) of MAP_NORESERVE mappings/);
+  }, 300_000);
 });
