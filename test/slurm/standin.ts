@@ -43,7 +43,7 @@ case $behaviour in
   fail) echo "panic: stand-in gem5 failed on $cpt" >> "$outdir/simerr.txt"; exit 1 ;;
   slow) sleep 5 ;;
   malformed-result) dump 1 1; echo 'lapidary-result {"cause": "lapidary detailed reg' > "$outdir/simout.txt"; exit 0 ;;
-  unwritable-info) rm -f "$outdir/info.json"; mkdir "$outdir/info.json" ;;
+  unwritable-info) until [ -d "$outdir/info.json" ]; do rm -f "$outdir/info.json"; mkdir "$outdir/info.json" 2>/dev/null; done ;;
 esac
 sleep "\${STANDIN_SECONDS:-1}"
 dump $((100000 + n * 1000)) 100000
