@@ -29,6 +29,7 @@ CREATE TABLE IF NOT EXISTS runs (
   measurement TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_name ON runs(name, checkpoint);
+-- file_hashes keyed digests by size and mtime only; file_digests replaces it (ctime and inode too)
 DROP TABLE IF EXISTS file_hashes;
 CREATE TABLE IF NOT EXISTS file_digests (path TEXT PRIMARY KEY, size INTEGER, mtime_ms REAL, ctime_ms REAL, ino INTEGER, sha256 TEXT);
 CREATE TABLE IF NOT EXISTS batch_locks (name TEXT PRIMARY KEY, holder TEXT NOT NULL, since TEXT NOT NULL);
