@@ -13,12 +13,14 @@ import { benchCommand } from './commands/bench.js';
 import { configCommand } from './commands/config.js';
 import { vmCommand } from './commands/vm.js';
 import { gem5Command } from './commands/gem5.js';
+import { simpointCommand } from './commands/simpoint.js';
 import { configHelp } from './config-help.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render-error.js';
 
 const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
   createCommand,
+  simpointCommand,
   simulateCommand,
   parallelSimulateCommand,
   runsCommand,

@@ -4,7 +4,7 @@ import { DELETED_SUFFIX } from '../capture/procfs/maps.js';
 import type { PageImage } from '../capture/memory.js';
 import { isReopenableDevice, isWritable } from '../capture/fds.js';
 import { CHECKPOINT_PREFIX } from '../gem5/checkpoint/layout.js';
-import { MANIFEST_FORMAT, type CheckpointManifest, type OpenFileRecord, type StdioRecord } from '../gem5/checkpoint/manifest.js';
+import { MANIFEST_FORMAT, type CheckpointManifest, type OpenFileRecord, type SimPointRecord, type StdioRecord } from '../gem5/checkpoint/manifest.js';
 import { PMEM_FILE, renderCheckpoint } from '../gem5/checkpoint/render.js';
 import { sePyArguments } from '../gem5/checkpoint/se-py.js';
 import { CheckpointDirWriter, sha256File } from '../gem5/checkpoint/write.js';
@@ -144,7 +144,7 @@ export async function takeCheckpoint(
   settings: CheckpointSettings,
   index: number,
   elapsedSeconds: number,
-  extra: { instructions?: bigint; marker?: Record<string, string> } = {},
+  extra: { instructions?: bigint; marker?: Record<string, string>; simpoint?: SimPointRecord } = {},
 ): Promise<{ pauseMs: number; written: Promise<CheckpointSummary> }> {
   const started = performance.now();
   // gdb 13 crashes (SIGSEGV) putting the registers back after a snapshot clone of a program
@@ -196,7 +196,7 @@ async function finishCheckpoint(
     index: number; elapsedSeconds: number; pauseMs: number;
     snapshots: Map<number, { dest: string; sha256: string }>;
     inputs: InputsAtStop;
-    program: ProgramImage; execs: readonly ExecRecord[]; exeCopy?: string; instructions?: bigint; marker?: Record<string, string>;
+    program: ProgramImage; execs: readonly ExecRecord[]; exeCopy?: string; instructions?: bigint; marker?: Record<string, string>; simpoint?: SimPointRecord;
   },
 ): Promise<CheckpointSummary> {
   let image: PageImage;
@@ -287,6 +287,7 @@ async function finishCheckpoint(
       pauseMs: Math.round(info.pauseMs),
       ...(info.instructions !== undefined ? { instructions: info.instructions.toString() } : {}),
       ...(info.marker !== undefined ? { marker: info.marker } : {}),
+      ...(info.simpoint !== undefined ? { simpoint: info.simpoint } : {}),
       target: {
         exe, ...(info.exeCopy !== undefined ? { exeCopy: info.exeCopy } : {}), argv: info.program.argv, env: info.program.env, cwd: state.cwd, pid: state.pid,
         ...(info.execs.length > 0 ? { execs: info.execs.map((e) => ({ elapsedSeconds: e.elapsedSeconds, exe: e.to.exe, argv: e.to.argv, vdsoRemoved: e.vdsoRemoved })) } : {}),

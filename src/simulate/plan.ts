@@ -38,7 +38,9 @@ export interface Plan {
  * One task per checkpoint of `checkpointDir`, except those whose identical run already finished
  * (unless `rerun`). A checkpoint that will run is first checked against the sha256 values of its
  * manifest (cached in the run store by size, mtime, ctime and inode); its run directory is
- * emptied and prepared (stdin remainder, private copies of written files) only then.
+ * emptied and prepared (stdin remainder, private copies of written files) only then. A SimPoint
+ * checkpoint's manifest (`simpoint`) overrides the warm-up and measured lengths: it warms for its
+ * own warm-up and measures its interval.
  * @throws CheckpointError when the directory holds no checkpoints, or a checkpoint is damaged.
  */
 export async function planBatch(options: {
@@ -72,9 +74,12 @@ export async function planBatch(options: {
     const outdir = runDirectory(checkpointDir, name, checkpoint);
     await rm(outdir, { recursive: true, force: true });
     const prepared = await prepareRun(checkpointPath, outdir);
-    const { manifest: _manifest, ...fromCheckpoint } = prepared;
+    const { manifest, ...fromCheckpoint } = prepared;
+    // A SimPoint checkpoint (create --simpoints) says how long to warm up and which interval to measure.
+    const warmupInsts = manifest.simpoint !== undefined ? BigInt(manifest.simpoint.warmupInsts) : params.warmupInsts;
+    const detailInsts = manifest.simpoint !== undefined ? BigInt(manifest.simpoint.intervalInsts) : params.detailInsts;
     const invocation: Gem5Invocation = {
-      gem5, outdir, ...fromCheckpoint, cpu: params.cpu, caches: params.caches, warmupInsts: params.warmupInsts, detailInsts: params.detailInsts,
+      gem5, outdir, ...fromCheckpoint, cpu: params.cpu, caches: params.caches, warmupInsts, detailInsts,
     };
     if (params.system !== undefined) invocation.system = { path: params.system.path, params: params.system.params };
     if (params.script !== undefined) {

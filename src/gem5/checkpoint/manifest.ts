@@ -42,6 +42,23 @@ export interface OpenFileRecord {
 }
 
 /**
+ * Where a SimPoint checkpoint stands: `warmupInsts` instructions before the first instruction
+ * (`start`, counted from main) of interval `interval` of `intervalInsts` instructions, which
+ * represents cluster `cluster` of `clusters`, weighing `weight` (the cluster's fraction of the
+ * intervals). Instruction counts are decimal strings.
+ */
+export interface SimPointRecord {
+  interval: number;
+  cluster: number;
+  clusters: number;
+  weight: number;
+  intervalInsts: string;
+  warmupInsts: string;
+  start: string;
+  seed: number;
+}
+
+/**
  * lapidary.json: everything needed to restore and check one checkpoint that m5.cpt cannot say.
  * Numbers that may exceed 2^53 (addresses, offsets, ticks) are decimal or 0x strings.
  */
@@ -60,6 +77,8 @@ export interface CheckpointManifest {
    * `hits`-th execution of the instruction at file offset `offset` of `object` since main.
    */
   marker?: Record<string, string>;
+  /** A SimPoint checkpoint (`create --simpoints`, docs/simpoint.md): the interval it warms up for and measures. */
+  simpoint?: SimPointRecord;
   /**
    * The program at this checkpoint: argv and env of the image running (after any exec the
    * program made, which `execs` lists, oldest first, with the native seconds before each).
