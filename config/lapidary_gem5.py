@@ -18,7 +18,9 @@
 # Modes:
 #   default           run until the program exits (or --max-insts instructions)
 #   --detail-insts M  SMARTS-style sample: --warmup-insts W in the detailed CPU, reset stats,
-#                     exactly M instructions (gem5 instruction-count exit events), dump stats
+#                     exactly M instructions (gem5 instruction-count exit events), dump stats;
+#                     --functional-warmup-insts F first runs F instructions in the restored
+#                     atomic CPU with the detailed system's caches attached (functional warming)
 #
 # The script prints one line `lapidary-result {json}` and writes lapidary-result.json to the
 # output directory: exit cause, exit code, tick, instructions simulated in each phase.
@@ -52,6 +54,9 @@ def parse_args():
     parser.add_argument("--system-params", default="{}", help="JSON object: values for the system file's PARAMS")
     parser.add_argument("--caches", default="", help="e.g. l1i=32KiB:8,l1d=32KiB:8,l2=1MiB:16 (empty: none)")
     parser.add_argument("--max-insts", type=int, default=0, help="stop after this many instructions (0: run to exit)")
+    parser.add_argument(
+        "--functional-warmup-insts", type=int, default=0, help="atomic-CPU instructions with the caches attached, before the switch"
+    )
     parser.add_argument("--warmup-insts", type=int, default=0)
     parser.add_argument("--detail-insts", type=int, default=0)
     parser.add_argument("--stdin", default="cin")
@@ -270,11 +275,37 @@ def main():
             raise
         user.raised("building its system (m5.instantiate)", error)
 
+    phases = []
+
+    def run(cpu, insts, cause):
+        atomic = isinstance(cpu, BaseAtomicSimpleCPU)
+        start = cpu.totalInsts()
+        if insts > 0:
+            # AtomicSimpleCPU services instruction-count events before fetching the next
+            # instruction and finishes that instruction before the simulation loop exits
+            # (src/cpu/simple/atomic.cc:648), so a stop requested at N lands after N + 1.
+            cpu.scheduleInstStop(0, insts - 1 if atomic and insts > 1 else insts, cause)
+        event = m5.simulate()
+        simulated = cpu.totalInsts() - start
+        if atomic and insts > 1 and event.getCause() == cause:
+            simulated += 1  # the instruction the loop finished after the stop is not counted yet
+        phases.append({"name": cause, "requested": insts, "simulated": simulated, "endTick": m5.curTick()})
+        return event
+
     active = system.cpu
     if hasattr(system, "switch_cpus"):
         # Start the objects first (0 ticks, no instruction): O3's Fetch::startupStage asserts
         # that no CPU has taken over yet (src/cpu/o3/fetch.cc:265).
         m5.simulate(0)
+        if args.functional_warmup_insts > 0:
+            # SMARTS functional warming (Wunderlich et al., ISCA 2003, section 4): the restored
+            # AtomicSimpleCPU owns the detailed system's caches until the switch and, in atomic
+            # memory mode, accesses them atomically (tags and replacement state update, no
+            # timing), so they are warm when the detailed CPU takes them over. The detailed
+            # CPU's own state (branch predictor) is warmed only by the detailed warm-up.
+            event = run(system.cpu, args.functional_warmup_insts, "lapidary functional warm-up done")
+            if event.getCause() != "lapidary functional warm-up done":
+                return result(event.getCause(), event.getCode(), phases)
         try:
             m5.switchCpus(system, [(system.cpu, system.switch_cpus[0])])
         except (RuntimeError, TypeError) as error:
@@ -283,35 +314,20 @@ def main():
                 raise
             user.fail(f"the detailed CPU cannot take over from the restored CPU: {error}")
         active = system.switch_cpus[0]
-    atomic = isinstance(active, BaseAtomicSimpleCPU)
-
-    phases = []
-
-    def run(insts, cause):
-        start = active.totalInsts()
-        if insts > 0:
-            # AtomicSimpleCPU services instruction-count events before fetching the next
-            # instruction and finishes that instruction before the simulation loop exits
-            # (src/cpu/simple/atomic.cc:648), so a stop requested at N lands after N + 1.
-            active.scheduleInstStop(0, insts - 1 if atomic and insts > 1 else insts, cause)
-        event = m5.simulate()
-        simulated = active.totalInsts() - start
-        if atomic and insts > 1 and event.getCause() == cause:
-            simulated += 1  # the instruction the loop finished after the stop is not counted yet
-        phases.append({"name": cause, "requested": insts, "simulated": simulated, "endTick": m5.curTick()})
-        return event
+    elif args.functional_warmup_insts > 0:
+        sys.exit("lapidary_gem5.py: --functional-warmup-insts needs a detailed CPU to switch to")
 
     if args.detail_insts > 0:
         if args.warmup_insts > 0:
-            event = run(args.warmup_insts, "lapidary warm-up done")
+            event = run(active, args.warmup_insts, "lapidary warm-up done")
             if event.getCause() != "lapidary warm-up done":
                 return result(event.getCause(), event.getCode(), phases)
         m5.stats.reset()
-        event = run(args.detail_insts, "lapidary detailed region done")
+        event = run(active, args.detail_insts, "lapidary detailed region done")
         m5.stats.dump()
         return result(event.getCause(), event.getCode(), phases)
 
-    event = run(args.max_insts, "lapidary max instructions reached")
+    event = run(active, args.max_insts, "lapidary max instructions reached")
     m5.stats.dump()
     if args.checkpoint_at_end:
         m5.checkpoint(os.path.abspath(args.checkpoint_at_end))

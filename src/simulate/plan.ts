@@ -23,7 +23,10 @@ export function recordedParams(params: RunParameters): Record<string, unknown> {
     const { path, sha256, args, values, statsCpu } = params.script;
     return { gem5Script: path, gem5ScriptSha256: sha256, args, ...(Object.keys(values).length > 0 ? { sweep: values } : {}), ...(statsCpu !== undefined ? { statsCpu } : {}) };
   }
-  const window = { warmupInsts: params.warmupInsts.toString(), detailInsts: params.detailInsts.toString() };
+  const window = {
+    ...(params.functionalWarmupInsts > 0n ? { functionalWarmupInsts: params.functionalWarmupInsts.toString() } : {}),
+    warmupInsts: params.warmupInsts.toString(), detailInsts: params.detailInsts.toString(),
+  };
   if (params.system !== undefined) return { system: params.system.path, systemSha256: params.system.sha256, systemParams: params.system.params, ...window };
   return { cpu: params.cpu, caches: params.caches, ...window };
 }
@@ -79,7 +82,8 @@ export async function planBatch(options: {
     const warmupInsts = manifest.simpoint !== undefined ? BigInt(manifest.simpoint.warmupInsts) : params.warmupInsts;
     const detailInsts = manifest.simpoint !== undefined ? BigInt(manifest.simpoint.intervalInsts) : params.detailInsts;
     const invocation: Gem5Invocation = {
-      gem5, outdir, ...fromCheckpoint, cpu: params.cpu, caches: params.caches, warmupInsts, detailInsts,
+      gem5, outdir, ...fromCheckpoint, cpu: params.cpu, caches: params.caches,
+      functionalWarmupInsts: params.functionalWarmupInsts, warmupInsts, detailInsts,
     };
     if (params.system !== undefined) invocation.system = { path: params.system.path, params: params.system.params };
     if (params.script !== undefined) {

@@ -40,6 +40,8 @@ export interface RunParameters {
   system?: RunSystem;
   /** The user's run script, replacing lapidary_gem5.py and everything above and the instruction windows. */
   script?: RunScript;
+  /** Functional-warming instructions in the atomic CPU with the caches attached, before the detailed warm-up (0n: none). */
+  functionalWarmupInsts: bigint;
   /** Detailed warm-up instructions before the statistics are reset. */
   warmupInsts: bigint;
   /** Measured instructions (the detailed region), counted exactly by gem5. */

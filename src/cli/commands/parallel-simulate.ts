@@ -29,6 +29,7 @@ export const parallelSimulateCommand = defineCommand({
       .option('checkpoint-dir', { alias: 'd', type: 'string', demandOption: true, describe: 'directory of cpt.N checkpoints' })
       .option('jobs', { alias: 'j', type: 'number', describe: 'gem5 runs at once (default: the number of cores)' })
       .option('warmup-insts', { type: 'number', describe: 'detailed warm-up instructions per sample (default 5000000)' })
+      .option('functional-warmup', { type: 'number', describe: 'functional warming: instructions in the atomic CPU with the detailed system\'s caches attached, before the detailed warm-up (default 0)' })
       .option('detail-insts', { type: 'number', describe: 'measured instructions per sample (default 100000)' })
       .option('cpu', { choices: ['o3', 'minor', 'timing'] as const, describe: 'detailed CPU model (default o3)' })
       .option('caches', { type: 'string', describe: `cache geometry (default ${DEFAULT_CACHES})` })
@@ -56,6 +57,8 @@ export const parallelSimulateCommand = defineCommand({
     const defaults = config.simulation ?? {};
     const jobs = args.jobs ?? defaults.jobs ?? availableParallelism();
     const cpu = args.cpu ?? (defaults.cpu === 'atomic' || defaults.cpu === undefined ? 'o3' : defaults.cpu);
+    const functional = args['functional-warmup'];
+    if (functional !== undefined && !(Number.isSafeInteger(functional) && functional >= 0)) throw new UsageError(`--functional-warmup must be a whole number of instructions, got ${functional}`);
     const script = await chooseScript(args, io.cwd);
     const chosen = script === undefined ? await chooseSystem(args, defaults.system, io.cwd) : undefined;
     const params: RunParameters = {
@@ -63,6 +66,7 @@ export const parallelSimulateCommand = defineCommand({
       caches: args.caches ?? defaults.caches ?? DEFAULT_CACHES,
       ...(chosen !== undefined ? { system: chosen.system } : {}),
       ...(script !== undefined ? { script } : {}),
+      functionalWarmupInsts: BigInt(functional ?? 0),
       warmupInsts: BigInt(args['warmup-insts'] ?? defaults.warmup_insts ?? 5_000_000),
       detailInsts: BigInt(args['detail-insts'] ?? defaults.detail_insts ?? 100_000),
       ...(args.timeout ?? defaults.timeout ? { timeoutSeconds: args.timeout ?? defaults.timeout } : {}),
@@ -100,13 +104,14 @@ export const parallelSimulateCommand = defineCommand({
 
 /** One line saying what a configuration runs. */
 function describeConfiguration(point: RunParameters): string {
-  const window = `${point.warmupInsts} warm-up + ${point.detailInsts} measured instructions per checkpoint`;
+  const functional = point.functionalWarmupInsts > 0n ? `${point.functionalWarmupInsts} functional + ` : '';
+  const window = `${functional}${point.warmupInsts} warm-up + ${point.detailInsts} measured instructions per checkpoint`;
   if (point.script !== undefined) return `${point.script.path} ${point.script.args.join(' ')}${Object.keys(point.script.values).length > 0 ? ` (${Object.entries(point.script.values).map(([k, v]) => `${k}=${v}`).join(', ')})` : ''}`;
   if (point.system !== undefined) return `${point.system.path} (${Object.entries(point.system.params).map(([k, v]) => `${k}=${v}`).join(', ')}), ${window}`;
   return `${point.cpu} CPU, caches ${point.caches}, ${window}`;
 }
 
-const SCRIPT_CONFLICTS = ['system', 'param', 'cpu', 'caches', 'warmup-insts', 'detail-insts'] as const;
+const SCRIPT_CONFLICTS = ['system', 'param', 'cpu', 'caches', 'functional-warmup', 'warmup-insts', 'detail-insts'] as const;
 
 /**
  * `--gem5-script SCRIPT.py -- ARGS…`: the script, hashed, and its argument template, checked for

@@ -34,6 +34,11 @@ export interface Gem5Invocation {
   script?: { path: string; args: string[] };
   /** Stop after this many instructions (0 or absent: run to the program's exit). */
   maxInsts?: bigint;
+  /**
+   * Functional warming: instructions run first in the restored atomic CPU with the detailed
+   * system's caches attached, before the switch to the detailed CPU (0 or absent: none).
+   */
+  functionalWarmupInsts?: bigint;
   /** SMARTS sample: warm-up then detailed instructions, both counted exactly by gem5. */
   warmupInsts?: bigint;
   detailInsts?: bigint;
@@ -67,6 +72,7 @@ export function gem5Argv(run: Gem5Invocation): string[] {
     '--stderr', run.stderr,
   );
   if (run.maxInsts !== undefined && run.maxInsts > 0n) argv.push('--max-insts', run.maxInsts.toString());
+  if (run.functionalWarmupInsts !== undefined && run.functionalWarmupInsts > 0n) argv.push('--functional-warmup-insts', run.functionalWarmupInsts.toString());
   if (run.detailInsts !== undefined && run.detailInsts > 0n) {
     argv.push('--warmup-insts', (run.warmupInsts ?? 0n).toString(), '--detail-insts', run.detailInsts.toString());
   }
