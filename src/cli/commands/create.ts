@@ -10,7 +10,7 @@ import { runIntervalCheckpoints, type CreateOutcome } from '../../create/interva
 import { describeExec } from '../../create/exec.js';
 import { planSimPoints, runSimPointCheckpoints, type SimPointPolicy } from '../../create/simpoints.js';
 import { DEFAULT_CLUSTER_OPTIONS, DEFAULT_SIMPOINT_INTERVAL } from '../../simpoint/index.js';
-import { wholeOption } from './simpoint.js';
+import { wholeOption } from '../whole-option.js';
 import { launchTarget, type LaunchedTarget, type StartPoint, type TargetSpec } from '../../create/launch.js';
 import { prepareStdin } from '../../create/stdin.js';
 import { GEM5_GLIBC_TUNABLES, GEM5_OPENSSL_IA32CAP, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';

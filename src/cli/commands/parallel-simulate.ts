@@ -10,6 +10,7 @@ import { locateGem5 } from '../../gem5/run/locate.js';
 import { runBatch } from '../../simulate/batch.js';
 import { LocalPoolExecutor } from '../../simulate/local-pool.js';
 import type { RunParameters, RunScript } from '../../simulate/run-types.js';
+import { wholeOption } from '../whole-option.js';
 import { defineCommand } from '../command.js';
 import { println, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress.js';
@@ -57,6 +58,8 @@ export const parallelSimulateCommand = defineCommand({
     const defaults = config.simulation ?? {};
     const jobs = args.jobs ?? defaults.jobs ?? availableParallelism();
     const cpu = args.cpu ?? (defaults.cpu === 'atomic' || defaults.cpu === undefined ? 'o3' : defaults.cpu);
+    wholeOption('warmup-insts', args['warmup-insts'], 0);
+    wholeOption('detail-insts', args['detail-insts'], 1);
     const functional = args['functional-warmup'];
     if (functional !== undefined && !(Number.isSafeInteger(functional) && functional >= 0)) throw new UsageError(`--functional-warmup must be a whole number of instructions, got ${functional}`);
     const script = await chooseScript(args, io.cwd);

@@ -1,20 +1,13 @@
 import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
-import { UsageError } from '../../errors.js';
 import { resolveExecutable } from '../../create/argv.js';
 import { GEM5_GLIBC_TUNABLES, GEM5_OPENSSL_IA32CAP, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CLUSTER_OPTIONS, DEFAULT_SIMPOINT_INTERVAL, analyseSimPoints, profileBasicBlocks, simPointFileTexts, writeSimPointFiles } from '../../simpoint/index.js';
+import { wholeOption } from '../whole-option.js';
 import { defineCommand } from '../command.js';
 import { println, type CliIo } from '../io.js';
 import { resolveTarget } from '../target.js';
-
-/** A positive whole number of instructions (or count) from the command line, or a UsageError naming the option. */
-export function wholeOption(name: string, value: number | undefined, min: number): void {
-  if (value !== undefined && !(Number.isSafeInteger(value) && value >= min)) {
-    throw new UsageError(`--${name} must be a whole number${min > 0 ? ` of at least ${min}` : ''}, got ${value}`);
-  }
-}
 
 export const simpointCommand = defineCommand({
   command: 'simpoint',

@@ -9,6 +9,7 @@ import { readManifest } from '../../gem5/checkpoint/manifest.js';
 import { verifyCheckpoint } from '../../gem5/checkpoint/verify.js';
 import { prepareRun } from '../../simulate/prepare.js';
 import { chooseSystem } from '../system-option.js';
+import { wholeOption } from '../whole-option.js';
 import { defineCommand } from '../command.js';
 import { println, type CliIo } from '../io.js';
 
@@ -32,6 +33,7 @@ export const simulateCommand = defineCommand({
     const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
     const chosen = await chooseSystem(args, config.simulation?.system, io.cwd);
     const cpu: CpuModel = args.cpu ?? 'atomic';
+    wholeOption('max-insts', args['max-insts'], 1);
     const outdir = resolve(io.cwd, args.outdir);
     const checkpoint = resolve(io.cwd, args['start-checkpoint']);
     await verifyCheckpoint(checkpoint, await readManifest(checkpoint));
