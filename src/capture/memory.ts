@@ -1,3 +1,4 @@
+import { TargetExitedError } from '../errors.js';
 import type { ProcAccess, RandomReader } from './proc-access.js';
 import { PAGE_SIZE, type Diagnostic, type MemoryRegion } from '../process/types.js';
 
@@ -60,6 +61,9 @@ function runs(wanted: boolean[]): Array<[number, number]> {
  * Regions without read permission (PROT_NONE guards) are not read: their pages are zero-filled
  * by gem5 if ever touched. Pages the kernel refuses to read (EIO: a file mapping past the end of
  * its file) are left out and reported in `notes`.
+ * @throws TargetExitedError when a read returns no byte without an error: the process's memory is
+ * gone (it was killed; fs/proc/base.c `mem_rw` answers 0 once the mm has no users), and reading on
+ * page by page would only repeat that for every page.
  */
 export async function capturePages(proc: ProcAccess, pid: number, regions: readonly MemoryRegion[], notes: Diagnostic[]): Promise<PageImage> {
   const image: PageImage = { pageAddrs: [], pages: [], stats: { regions: 0, bytesScanned: 0, zeroPages: 0, absentPages: 0 } };
@@ -75,7 +79,7 @@ export async function capturePages(proc: ProcAccess, pid: number, regions: reado
         : new Array<boolean>(Number((region.end - region.start) / PAGE)).fill(true);
       image.stats.absentPages += wanted.filter((w) => !w).length;
       for (const [first, count] of runs(wanted)) {
-        await readRun(mem, region.start + BigInt(first) * PAGE, count, image, notes);
+        await readRun(mem, pid, region.start + BigInt(first) * PAGE, count, image, notes);
       }
     }
   } finally {
@@ -84,11 +88,12 @@ export async function capturePages(proc: ProcAccess, pid: number, regions: reado
   return image;
 }
 
-async function readRun(mem: RandomReader, start: bigint, count: number, image: PageImage, notes: Diagnostic[]): Promise<void> {
+async function readRun(mem: RandomReader, pid: number, start: bigint, count: number, image: PageImage, notes: Diagnostic[]): Promise<void> {
   const buffer = Buffer.allocUnsafe(count * PAGE_SIZE);
   let filled = 0;
   try {
     filled = await mem.read(buffer, 0, buffer.length, Number(start));
+    if (filled === 0) throw new TargetExitedError(`process ${pid} went away while its memory was read (at 0x${start.toString(16)})`);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EIO') throw error;
   }
@@ -106,7 +111,7 @@ async function readRun(mem: RandomReader, start: bigint, count: number, image: P
     return;
   }
   // Part of the run is unreadable: go on page by page to keep what can be read.
-  for (let i = good; i < count; i++) await readRun(mem, start + BigInt(i) * PAGE, 1, image, notes);
+  for (let i = good; i < count; i++) await readRun(mem, pid, start + BigInt(i) * PAGE, 1, image, notes);
 }
 
 /** Read whole pages (4096 bytes at each page address) of a stopped process; unreadable ones are left out. */

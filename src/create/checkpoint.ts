@@ -47,6 +47,8 @@ export interface CheckpointSettings {
   compressionLevel: number;
   /** Read memory from a copy-on-write snapshot child so the target resumes at once (default true). */
   snapshot?: boolean;
+  /** Aborted on SIGINT/SIGTERM: a checkpoint still being written is then discarded, not finished. */
+  signal?: AbortSignal;
 }
 
 function stdioRecord(fds: readonly FileDescriptor[], n: number): StdioRecord | undefined {
@@ -157,6 +159,7 @@ async function finishCheckpoint(
     header: `checkpoint written by lapidary for gem5 v24.0 X86 SE: ${state.exe} pid ${state.pid} at rip ${hex(thread.gpr.rip)}`,
     pages: image.pages,
     compressionLevel: settings.compressionLevel,
+    signal: settings.signal,
     manifest: ({ pmem, checksums }): CheckpointManifest => ({
       format: MANIFEST_FORMAT,
       index: info.index,

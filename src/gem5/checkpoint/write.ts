@@ -32,6 +32,8 @@ export interface CheckpointContents {
   pages: readonly Buffer[];
   /** zlib level for the pmem image, 1 (fastest) to 9 (smallest). */
   compressionLevel: number;
+  /** Once aborted (Ctrl-C), the pmem write stops and finish() rejects, leaving nothing behind. */
+  signal?: AbortSignal;
   /** Builds the manifest once the checksums of every written file are known. */
   manifest: (written: { pmem: PmemWriteResult; checksums: Record<string, string> }) => object;
 }
@@ -85,7 +87,7 @@ export class CheckpointDirWriter {
   /** Write everything else, fsync, and rename into place. Returns what the pmem writer measured. */
   async finish(contents: CheckpointContents): Promise<PmemWriteResult> {
     try {
-      const pmem = await writePmem(join(this.temp, PMEM_FILE), contents.pages, contents.compressionLevel);
+      const pmem = await writePmem(join(this.temp, PMEM_FILE), contents.pages, contents.compressionLevel, contents.signal);
       this.checksums[PMEM_FILE] = pmem.sha256;
       const cpt = serializeCpt(contents.sections, contents.header);
       await writeFile(join(this.temp, 'm5.cpt'), cpt);
