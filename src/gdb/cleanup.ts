@@ -27,9 +27,13 @@ export function registerCleanup(hook: CleanupHook): () => void {
   };
 }
 
-/** Run and unregister every hook now. A throwing hook does not stop the others. */
+/**
+ * Run and unregister every hook now, the last registered first (a program before the gdb that
+ * runs it: gdb's death would kill the program at once through PTRACE_O_EXITKILL, re-parenting
+ * its workers to pid 1 before they are found). A throwing hook does not stop the others.
+ */
 export function runCleanups(): void {
-  for (const hook of [...hooks]) {
+  for (const hook of [...hooks].reverse()) {
     hooks.delete(hook);
     try {
       hook();
