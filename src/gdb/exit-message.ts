@@ -16,8 +16,9 @@ export function describeGdbExit(exit: TransportExit, activity: string): GdbProce
   const stderr = exit.stderrTail.trim();
   if (stderr !== '') parts.push(`stderr: ${stderr.split('\n').slice(-5).join(' | ')}`);
   if (exit.partialLine !== undefined) parts.push(`unfinished output: ${recordExcerpt(exit.partialLine, exit.partialLine.length)}`);
+  const notFound = (exit.startError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
   const hint = exit.startError !== undefined
-    ? 'install gdb (13.1 is tested) or pass gdbPath'
+    ? notFound ? 'install gdb (Debian: apt-get install gdb; 13.1 is tested) and make sure it is on PATH' : 'check that gdb on PATH can be run (gdb --version)'
     : 'gdb crashed or was killed; rerun with a transcript to see the last exchange';
   return new GdbProcessError(parts.join('; '), { hint });
 }

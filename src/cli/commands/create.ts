@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
 import { resolve, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InterruptedError, UsageError } from '../../errors.js';
+import { OutputDirectory } from '../../create/output-directory.js';
 import { resolveExecutable } from '../../create/argv.js';
 import { BreakpointSession } from '../../create/breakpoints.js';
 import type { CheckpointSettings } from '../../create/checkpoint.js';
@@ -112,12 +112,29 @@ async function interruptedIn(directory: string, signal: AbortSignal): Promise<In
   });
 }
 
-/** Run `create` into `directory` (resolved); returns the exit code. */
+/**
+ * Run `create` into `directory` (resolved), made, checked and locked before anything else
+ * (output-directory.ts); returns the exit code. A failed run leaves no empty directory it made.
+ */
 async function createIn(directory: string, args: CreateArgs, io: CliIo): Promise<number> {
-  if ((await listCheckpoints(directory)).length > 0) {
-    throw new UsageError(`${directory} already holds checkpoints`, { hint: 'choose an empty --directory; lapidary never overwrites checkpoints' });
+  const output = await OutputDirectory.open(directory);
+  const removed = output.removedPartials;
+  if (removed.length > 0) {
+    const by = output.staleHolder !== undefined ? ` (pid ${output.staleHolder})` : '';
+    println(io.stderr, `lapidary: removed ${removed.length} unfinished checkpoint director${removed.length === 1 ? 'y' : 'ies'} left by a create that was killed${by}: ${removed.join(', ')}`);
   }
-  await mkdir(directory, { recursive: true });
+  try {
+    const exitCode = await checkpointInto(directory, args, io);
+    await output.close(false);
+    return exitCode;
+  } catch (error) {
+    await output.close(true);
+    throw error;
+  }
+}
+
+/** Launch the target and write its checkpoints into the locked `directory`; returns the exit code. */
+async function checkpointInto(directory: string, args: CreateArgs, io: CliIo): Promise<number> {
   const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
   const resolved = await resolveTarget(args, directory, io.cwd, config);
   if (resolved.needsVm !== undefined && !args.vm) {

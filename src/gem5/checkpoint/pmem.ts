@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { addAbortSignal } from 'node:stream';
 import { availableParallelism } from 'node:os';
 import { crc32, createGzip, deflateRawSync } from 'node:zlib';
@@ -117,6 +117,23 @@ async function member(data: Buffer[], level: number, signal?: AbortSignal): Prom
   return deflatedMember(data, level, signal);
 }
 
+/**
+ * writev(2) every byte of `parts`: a short write (the file system filling up) is followed by a
+ * write of the rest, which then fails with the real error (ENOSPC, EDQUOT, EIO).
+ */
+async function writeAll(file: FileHandle, parts: readonly Buffer[]): Promise<void> {
+  let rest = parts.filter((p) => p.length > 0);
+  while (rest.length > 0) {
+    let { bytesWritten } = await file.writev(rest);
+    if (bytesWritten === 0) throw Object.assign(new Error('writev wrote nothing'), { code: 'ENOSPC' });
+    while (rest.length > 0 && bytesWritten >= rest[0]!.length) {
+      bytesWritten -= rest[0]!.length;
+      rest = rest.slice(1);
+    }
+    if (bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
+  }
+}
+
 export interface PmemWriteResult {
   /** Bytes of page data before compression. */
   rawBytes: number;
@@ -161,10 +178,7 @@ export async function writePmem(path: string, pages: readonly Buffer[], level: n
         compressedBytes += part.length;
       }
       await writing;
-      const expected = parts.reduce((sum, p) => sum + p.length, 0);
-      writing = file.writev(parts).then(({ bytesWritten }) => {
-        if (bytesWritten !== expected) throw new Error(`short write to ${path}: ${bytesWritten} of ${expected} bytes`);
-      });
+      writing = writeAll(file, parts);
       writing.catch(() => undefined); // awaited before the next write or after the last
     }
     await writing;
