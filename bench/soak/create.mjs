@@ -15,8 +15,14 @@ import { createGunzip } from 'node:zlib';
 
 const seconds = Number(process.argv[2] ?? 600);
 const heapMib = Number(process.argv[3] ?? 1024);
-let seed = Number(process.argv[4] ?? Date.now() % 100000);
-const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+let seed = Number(process.argv[4] ?? Date.now() % 100000) >>> 0;
+/** mulberry32: a small seeded generator, so a run with a given SEED can be repeated. */
+function random() {
+  seed = (seed + 0x6d2b79f5) >>> 0;
+  let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+}
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'bin.js');
 const work = mkdtempSync(join(tmpdir(), 'lapidary-soak-'));
@@ -148,6 +154,6 @@ for (let run = 1; Date.now() < deadline; run++) {
 }
 if (tmpfs) execFileSync('umount', [full]);
 rmSync(work, { recursive: true, force: true });
-console.log(JSON.stringify(totals, null, 2));
+console.log(JSON.stringify({ seed: process.argv[4] ?? 'time', ...totals }, null, 2));
 for (const problem of problems) console.log(`problem: ${problem}`);
 process.exitCode = problems.length === 0 ? 0 : 1;

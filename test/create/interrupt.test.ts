@@ -53,6 +53,22 @@ describe('create interrupted by SIGINT/SIGTERM (real gdb, real targets)', () => 
     expect(await waitForNoProcess(/build\/fixtures\/int-loop$/)).toEqual([]);
   });
 
+  it('SIGINT during the start-up (directory locked, program not yet at main) launches nothing more and ends at once', async () => {
+    const dir = join(work(), 'start-up');
+    const run = startCreate(['--cmd', fixture('big-heap'), '--interval', '0.5', '--directory', dir, '--stdout', '/dev/null'], { HEAP_MIB: '384', STEP_MS: '20' });
+    await waitUntil(() => existsSync(join(dir, '.lapidary-create.lock')), 'the directory lock');
+    const sent = performance.now();
+    run.child.kill('SIGINT');
+    const { code, at } = await run.exited;
+    const stderr = run.stderr();
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('error[LAPIDARY_INTERRUPTED]: interrupted by SIGINT; no checkpoint was complete');
+    expect(stderr).not.toMatch(/LAPIDARY_GDB_DIED|LAPIDARY_INTERNAL|LAPIDARY_TARGET_EXITED/);
+    expect(at - sent, 'milliseconds from SIGINT to exit').toBeLessThan(2000);
+    expect(existsSync(dir)).toBe(false);
+    expect(await waitForNoProcess(/build\/fixtures\/big-heap$/)).toEqual([]);
+  });
+
   // 384 MiB of heap take seconds to read and compress on a loaded machine. The old code went on
   // reading the killed snapshot child page by page (every pread answering 0) and compressing,
   // then reported LAPIDARY_GDB_DIED after 5 s or more; now ~0.5 s on a 2-core machine under load.

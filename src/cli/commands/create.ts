@@ -201,6 +201,7 @@ async function checkpointInto(directory: string, args: CreateArgs, io: CliIo): P
   }
   const transcript = args.transcript ? { transcript: resolve(io.cwd, args.transcript) } : {};
   let target: (LaunchedTarget & { shutdown?: () => Promise<void> }) | undefined;
+  throwIfInterrupted(io.signal); // a signal during the start-up (or planning) needs no launch
   try {
     target = args.vm
       ? await launchTargetInVm(spec, native, { start, ...(args['vm-cpu'] !== undefined ? { cpuFeatures: args['vm-cpu'] } : {}), ...transcript, onProgress: (m) => println(io.stderr, `lapidary: ${m}`) })
