@@ -1,8 +1,11 @@
 // Compiles lapidary's native helpers (src/native/*.c) into dist/native/ with the system C compiler.
 //
 //   lapidary-exec            the launcher gdb runs (src/native/launcher.c)
+//   lapidary-die-with-parent the launcher of gem5 runs: killed when lapidary dies (die-with-parent.c)
 //   lapidary-insts-ptrace    single-step instruction counter, stack dumper (insts-ptrace.c)
 //   lapidary-insts-hwbp      kernel-counted instruction breakpoints via perf (insts-hwbp.c)
+//   lapidary-data-extents    data extents of a shared mapping's file (SEEK_DATA), data-extents.c
+//   lapidary-touched-pages   present or swapped pages of a range (PAGEMAP_SCAN), touched-pages.c
 //   valgrind/                the lapinsts Valgrind tool (insts-vgtool.c) next to links to the
 //                            stock Valgrind files it needs; run with VALGRIND_LIB=dist/native/valgrind
 //
@@ -10,8 +13,8 @@
 // "valgrind"). Without them the build fails, naming the package; LAPIDARY_SKIP_VALGRIND_TOOL=1
 // builds everything else (lapidary then reports the Valgrind methods as unavailable).
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,13 +22,23 @@ const out = join(root, 'dist', 'native');
 mkdirSync(out, { recursive: true });
 const cc = process.env.CC ?? 'cc';
 const cflags = ['-O2', '-Wall', '-Wextra', '-Werror'];
+if (!onPath(cc)) {
+  fail(
+    process.env.CC === undefined
+      ? 'no C compiler: "cc" is not in PATH; install the Debian package gcc (apt-get install gcc; scripts/setup.sh installs everything lapidary needs)'
+      : `the C compiler CC=${cc} is not an executable file or in PATH`,
+  );
+}
 for (const [source, binary] of [
   ['launcher.c', 'lapidary-exec'],
+  ['die-with-parent.c', 'lapidary-die-with-parent'],
   ['insts-ptrace.c', 'lapidary-insts-ptrace'],
   ['insts-hwbp.c', 'lapidary-insts-hwbp'],
   ['vm-agent.c', 'lapidary-vm-agent'],
+  ['data-extents.c', 'lapidary-data-extents'],
+  ['touched-pages.c', 'lapidary-touched-pages'],
 ]) {
-  execFileSync(cc, [...cflags, '-o', join(out, binary), join(root, 'src', 'native', source)], { stdio: 'inherit' });
+  compile([...cflags, '-o', join(out, binary), join(root, 'src', 'native', source)]);
 }
 
 if (process.env.LAPIDARY_SKIP_VALGRIND_TOOL === '1') {
@@ -37,6 +50,28 @@ if (process.env.LAPIDARY_SKIP_VALGRIND_TOOL === '1') {
 function fail(message) {
   console.error(`build-native: ${message}`);
   process.exit(1);
+}
+
+/** Whether `program` (a path, or a name looked up in PATH as execvp does) is executable. */
+function onPath(program) {
+  const candidates = program.includes('/') ? [program] : (process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, program));
+  return candidates.some((candidate) => {
+    try {
+      accessSync(candidate, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** Run the C compiler; its diagnostics go to the terminal, and a failure ends the build without a stack trace. */
+function compile(args) {
+  try {
+    execFileSync(cc, args, { stdio: 'inherit' });
+  } catch (error) {
+    fail(`${cc} ${args.join(' ')} failed (${error.status !== null ? `exit status ${error.status}` : error.message}); its messages are above`);
+  }
 }
 
 /** Build the lapinsts tool as Valgrind builds its own (e.g. none-amd64-linux): a static executable at 0x58000000. */
@@ -66,15 +101,15 @@ function buildValgrindTool() {
     if (/^(vgpreload_core-.*\.so|default\.supp|.*\.xml)$/.test(entry)) symlinkSync(join(stock, entry), join(toolDir, entry));
   }
   const object = join(toolDir, 'lapinsts.o');
-  execFileSync(cc, [
+  compile([
     '-O2', '-g', '-Wall', '-Wextra', '-Werror', '-Wno-unused-parameter', '-fno-strict-aliasing', '-fno-builtin',
     '-fno-stack-protector', '-fno-pie', '-DVGA_amd64=1', '-DVGO_linux=1', '-DVGP_amd64_linux=1', '-DVGPV_amd64_linux_vanilla=1',
     `-I${include}`, '-c', join(root, 'src', 'native', 'insts-vgtool.c'), '-o', object,
-  ], { stdio: 'inherit' });
-  execFileSync(cc, [
+  ]);
+  compile([
     '-o', join(toolDir, 'lapinsts-amd64-linux'), object, '-static', '-nodefaultlibs', '-nostartfiles', '-u', '_start',
     '-Wl,--build-id=none', '-Wl,-Ttext=0x58000000', '-no-pie',
     join(libs, 'libcoregrind-amd64-linux.a'), join(libs, 'libvex-amd64-linux.a'), join(libs, 'libgcc-sup-amd64-linux.a'), '-lgcc',
-  ], { stdio: 'inherit' });
+  ]);
   rmSync(object);
 }

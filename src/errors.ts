@@ -56,6 +56,15 @@ export class TargetExitedError extends LapidaryError {
   readonly code = 'LAPIDARY_TARGET_EXITED' as const;
 }
 
+/**
+ * The process whose memory a checkpoint was being read from (the copy-on-write snapshot child)
+ * ended before every page was read, e.g. killed or chosen by the OOM killer: the checkpoint is
+ * not written, since its missing pages would restore as zeros.
+ */
+export class MemoryLostError extends LapidaryError {
+  readonly code = 'LAPIDARY_MEMORY_LOST' as const;
+}
+
 /** The target is in a state a gem5 SE checkpoint cannot represent (threads, for example). */
 export class UnsupportedTargetError extends LapidaryError {
   readonly code = 'LAPIDARY_TARGET_UNSUPPORTED' as const;
@@ -66,14 +75,36 @@ export class Gem5NotFoundError extends LapidaryError {
   readonly code = 'LAPIDARY_GEM5_NOT_FOUND' as const;
 }
 
+/**
+ * A program lapidary runs is not installed: the message names it, the hint the Debian package
+ * that provides it (scripts/debian-packages.txt lists them all; scripts/setup.sh installs them).
+ */
+export class ToolMissingError extends LapidaryError {
+  readonly code = 'LAPIDARY_TOOL_MISSING' as const;
+}
+
 /** gem5 ran and failed (non-zero exit, signal, panic, fatal). */
 export class Gem5FailedError extends LapidaryError {
   readonly code = 'LAPIDARY_GEM5_FAILED' as const;
 }
 
+/**
+ * A `--system` file cannot be used: unreadable, not Python, PARAMS not a literal dict of
+ * int/float/bool/str defaults, no detailed_cpu(params); or a `--param`/`--sweep` names a key it
+ * does not declare or gives a value of the wrong type. Found before gem5 runs.
+ */
+export class SystemFileError extends LapidaryError {
+  readonly code = 'LAPIDARY_SYSTEM_FILE' as const;
+}
+
 /** A checkpoint directory is incomplete, corrupt, or not one lapidary wrote. */
 export class CheckpointError extends LapidaryError {
   readonly code = 'LAPIDARY_CHECKPOINT_INVALID' as const;
+}
+
+/** Another live lapidary holds the batch lock of this (checkpoint directory, configuration). */
+export class BatchLockedError extends LapidaryError {
+  readonly code = 'LAPIDARY_BATCH_LOCKED' as const;
 }
 
 /** The user interrupted lapidary (SIGINT/SIGTERM); exit code 130. */

@@ -26,8 +26,8 @@ function random() {
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const cli = join(root, 'dist', 'cli', 'bin.js');
 const work = mkdtempSync(join(tmpdir(), 'lapidary-soak-'));
-const binary = join(work, 'big-heap');
-execFileSync('cc', ['-O2', '-I', join(root, 'fixtures', 'c'), '-o', binary, join(root, 'fixtures', 'c', 'big-heap.c')]);
+const binary = join(work, 'compressible-heap');
+execFileSync('cc', ['-O2', '-I', join(root, 'fixtures', 'c'), '-o', binary, join(root, 'fixtures', 'c', 'compressible-heap.c')]);
 
 // A tmpfs of about one and a half checkpoints (the heap deflates to about half): the second fills it.
 const full = join(work, 'full');

@@ -1,4 +1,4 @@
-import { UnsupportedTargetError } from '../errors.js';
+import { MemoryLostError, TargetExitedError, UnsupportedTargetError } from '../errors.js';
 import type { GdbSession } from '../gdb/session.js';
 import { listRegisterNames, listRegisterValues } from '../mi/commands/index.js';
 import type { Diagnostic, MemoryRegion, ProcessState } from '../process/types.js';
@@ -59,6 +59,19 @@ async function currentBrk(proc: ProcAccess, pid: number, regions: readonly Memor
   return heap?.end ?? startBrk;
 }
 
+/**
+ * The note every checkpoint with MAP_SHARED mappings carries: gem5 SE restores each VMA as
+ * private memory (gem5 v24 src/sim/mem_state.hh:224-246 MemState::unserializeSection: a VMA
+ * is a name and a range, with no sharing; lapidary writes no fileOffset), so its pages hold
+ * their contents at the stop but are shared with nothing afterwards.
+ */
+function sharedMappingsNote(shared: readonly MemoryRegion[]): string {
+  const names = shared.map((r) => `0x${r.start.toString(16)}-0x${r.end.toString(16)} ${r.path ?? '(anonymous)'}${r.deleted ? ' (deleted)' : ''}`);
+  const listed = names.length > 4 ? [...names.slice(0, 4), `and ${names.length - 4} more`] : names;
+  return `${shared.length} MAP_SHARED mapping(s) (${listed.join(', ')}) become private anonymous memory in gem5: `
+    + 'their contents are those at the stop, but writes by other processes after it are not seen, nor the program\'s writes by them';
+}
+
 /** A stopped process's state, and its non-zero pages (being read while the target runs again). */
 export interface Capture {
   state: ProcessState;
@@ -77,6 +90,7 @@ function mergeImages(a: PageImage, b: PageImage): PageImage {
     stats: {
       regions: a.stats.regions + b.stats.regions, bytesScanned: a.stats.bytesScanned + b.stats.bytesScanned,
       zeroPages: a.stats.zeroPages + b.stats.zeroPages, absentPages: a.stats.absentPages + b.stats.absentPages,
+      unreservedAbsentPages: a.stats.unreservedAbsentPages + b.stats.unreservedAbsentPages,
     },
   };
   let i = 0;
@@ -142,20 +156,30 @@ export async function captureProcess(
     fds: classifyDescriptors(rawFds),
     notes,
   };
+  const vmFlags = await readVmFlags(proc, pid);
+  for (const region of regions) region.noReserve = (vmFlags.get(region.start) ?? []).includes('nr');
   const readable = regions.filter((r) => r.kind !== 'vvar' && r.kind !== 'vsyscall');
+  const shared = readable.filter((r) => r.shared);
+  if (shared.length > 0) notes.push({ severity: 'info', message: sharedMappingsNote(shared) });
+  const targetLost = () => new TargetExitedError(`the target (pid ${pid}) ended while its memory was being read for a checkpoint; the checkpoint is not written`);
   const syscallAt = options.snapshot ? await findSyscallInstruction(proc, pid, regions, options.syscallHint) : undefined;
   const snapshot = syscallAt === undefined ? undefined : await forkSnapshot(session, thread, syscallAt);
   if (snapshot === undefined) {
     if (options.snapshot) notes.push({ severity: 'info', message: 'no copy-on-write snapshot (no syscall instruction found, or clone failed); memory was read while the target was stopped' });
-    return { state, image: Promise.resolve(await capturePages(proc, pid, readable, notes)), snapshot: false };
+    return { state, image: Promise.resolve(await capturePages(proc, pid, readable, notes, targetLost)), snapshot: false };
   }
-  const vmFlags = await readVmFlags(proc, pid);
-  const notInherited = (r: MemoryRegion) => (vmFlags.get(r.start) ?? []).some((f) => f === 'dc' || f === 'wf');
-  const fromTarget = await capturePages(proc, pid, readable.filter(notInherited), notes);
+  // MAP_SHARED pages are the same pages in the child as in the target (not copied on write), so
+  // they are read from the stopped target before it runs on, as are regions the child does not inherit.
+  const fromStoppedTarget = (r: MemoryRegion) => r.shared || (vmFlags.get(r.start) ?? []).some((f) => f === 'dc' || f === 'wf');
+  const fromTarget = await capturePages(proc, pid, readable.filter(fromStoppedTarget), notes, targetLost);
   const cleanPages = await readPages(proc, pid, await breakpointPages(session));
   const image = (async () => {
     try {
-      const fromChild = await capturePages(proc, snapshot.pid, readable.filter((r) => !notInherited(r)), notes);
+      const childLost = () => new MemoryLostError(
+        `the snapshot child (pid ${snapshot.pid}) holding the target's memory for a checkpoint ended before every page was read; the checkpoint is not written, since its missing pages would restore as zeros`,
+        { hint: 'something killed it (the OOM killer when memory runs short: see dmesg); run again, or use --no-snapshot to read memory while the target is stopped' },
+      );
+      const fromChild = await capturePages(proc, snapshot.pid, readable.filter((r) => !fromStoppedTarget(r)), notes, childLost);
       fromChild.pageAddrs.forEach((addr, i) => {
         const clean = cleanPages.get(addr);
         if (clean !== undefined) fromChild.pages[i] = clean;

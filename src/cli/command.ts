@@ -10,6 +10,8 @@ export interface CommandSpec<Args = Record<string, unknown>> {
   describe: string;
   builder: (yargs: Argv) => Argv<Args>;
   run: (args: Args, io: CliIo) => Promise<number>;
+  /** The command takes the arguments after `--`, verbatim, as `args['--']` (a string array). */
+  passThrough?: boolean;
 }
 
 /** Helper keeping the Args type of a command spec. */

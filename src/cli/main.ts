@@ -12,12 +12,15 @@ import { runTaskCommand } from './commands/run-task.js';
 import { benchCommand } from './commands/bench.js';
 import { configCommand } from './commands/config.js';
 import { vmCommand } from './commands/vm.js';
+import { gem5Command } from './commands/gem5.js';
+import { simpointCommand } from './commands/simpoint.js';
 import { configHelp } from './config-help.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render-error.js';
 
 const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
   createCommand,
+  simpointCommand,
   simulateCommand,
   parallelSimulateCommand,
   runsCommand,
@@ -28,6 +31,7 @@ const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
   benchCommand,
   configCommand,
   vmCommand,
+  gem5Command,
 ] as unknown as ReadonlyArray<CommandSpec<never>>;
 
 /** Thrown by the --config-help middleware to stop parsing once the help is printed. */
@@ -37,8 +41,13 @@ class ConfigHelpShown extends Error {}
  * Run lapidary with `argv` (without node and script) against `io`; resolves to the exit code.
  * Errors are rendered here and nowhere else.
  */
-export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+export async function run(allArgv: readonly string[], io: CliIo): Promise<number> {
   let work: Promise<number> | undefined;
+  // Everything after the first `--` is kept verbatim for commands that pass it on (yargs would
+  // turn `1e3` into 1000 there), as `args['--']`.
+  const split = allArgv.indexOf('--');
+  const argv = split < 0 ? allArgv : allArgv.slice(0, split);
+  const passed = split < 0 ? undefined : allArgv.slice(split + 1);
   const parser = yargs([...argv])
     .scriptName('lapidary')
     .usage('$0 <command> [options]\n\nNative runs under gdb/MI -> gem5 v24 SE checkpoints -> sampled simulation.')
@@ -60,7 +69,8 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
     });
   for (const spec of COMMANDS) {
     parser.command(spec.command, spec.describe, spec.builder as never, (args) => {
-      work = spec.run(args as never, io);
+      if (passed !== undefined && !spec.passThrough) throw new UsageError(`lapidary ${String(args._[0])} takes no arguments after --`);
+      work = spec.run((passed === undefined ? args : { ...args, '--': passed }) as never, io);
     });
   }
   try {

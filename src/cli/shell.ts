@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { LapidaryError } from '../errors.js';
 import type { BreakpointSession, StopReport } from '../create/breakpoints.js';
-import { formatBytes } from './format.js';
+import { formatBytes, shellWords } from './format.js';
 
 export const PROMPT = '(py-gdb) ';
 
@@ -50,6 +50,8 @@ export async function runCheckpointShell(
         } else if (word === 'checkpoint' && rest.length === 0) {
           const cpt = await session.checkpoint();
           say(`checkpoint ${cpt.index} written to ${cpt.path} (${cpt.pagesStored} pages, ${formatBytes(cpt.bytesCompressed)} gzip, paused ${cpt.pauseMs.toFixed(0)} ms)`);
+          for (const note of cpt.notes) say(`  note: ${note}`);
+          if (cpt.stdinRest !== undefined) say(`  se.py: gem5.opt ${shellWords(cpt.sePyArguments)}`);
         } else if (word === 'continue' && rest.length === 0) {
           say((await session.continue()).text);
         } else if (word === 'gdb' && rest.length > 0) {

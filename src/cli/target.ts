@@ -1,5 +1,6 @@
+import { accessSync, constants } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ConfigError, UsageError } from '../errors.js';
+import { ConfigError, ToolMissingError, UsageError } from '../errors.js';
 import { splitCommandLine } from '../create/argv.js';
 import { CATALOG, catalogWorkload, type WorkloadSize } from '../bench/catalog/workloads.js';
 import { prepareWorkload } from '../bench/catalog/prepare.js';
@@ -36,6 +37,14 @@ async function catalogTarget(name: string, size: string | undefined, directory: 
   if (chosen !== 'small' && chosen !== 'default') throw new UsageError(`--size ${chosen} is not a size of the built-in workload ${name}; use small or default`);
   const workdir = join(directory, 'workload');
   const invocation = await prepareWorkload(workload, chosen as WorkloadSize, workdir);
+  const program = invocation.argv[0]!;
+  try {
+    accessSync(program, constants.X_OK);
+  } catch {
+    throw new ToolMissingError(`the built-in workload ${name} runs ${program}, which is not installed`, {
+      hint: `install the Debian package ${workload.debianPackage} (apt-get install ${workload.debianPackage}; scripts/setup.sh installs every workload's package)`,
+    });
+  }
   return {
     argv: invocation.argv,
     cwd: workdir,
@@ -88,7 +97,8 @@ async function specTarget(name: string, args: TargetArgs, config: LapidaryConfig
  * workload of the built-in catalog (inputs written to `<directory>/workload/`, stdout to a file
  * there), else a SPEC CPU 2017 benchmark from the spec2017 section of lapidary.yaml, run in its
  * run directory with SPEC's stdin/stdout files.
- * @throws UsageError for an unknown workload or when neither or both are given.
+ * @throws UsageError for an unknown workload or when neither or both are given; ToolMissingError
+ *   when a built-in workload's program is not installed.
  */
 export async function resolveTarget(args: TargetArgs, directory: string, cwd: string, config: LapidaryConfig): Promise<ResolvedTarget> {
   if ((args.cmd === undefined) === (args.bench === undefined)) {

@@ -16,7 +16,7 @@ export interface LapidaryConfig {
   file?: string;
   gem5_path?: string;
   gem5_version?: string;
-  simulation?: { cpu?: 'atomic' | 'timing' | 'minor' | 'o3'; caches?: string; warmup_insts?: number; detail_insts?: number; jobs?: number; timeout?: number };
+  simulation?: { cpu?: 'atomic' | 'timing' | 'minor' | 'o3'; caches?: string; system?: string; warmup_insts?: number; detail_insts?: number; jobs?: number; timeout?: number };
   spec2017?: { install_path: string; workspace?: string; size?: string; label?: string; tune?: 'base' | 'peak' };
 }
 
@@ -100,6 +100,7 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   config.file = file;
   const absolute = (path: string): string => (isAbsolute(path) ? path : resolve(dirname(file), path));
   if (config.gem5_path !== undefined) config.gem5_path = absolute(config.gem5_path);
+  if (config.simulation?.system !== undefined) config.simulation.system = absolute(config.simulation.system);
   if (config.spec2017 !== undefined) {
     config.spec2017.install_path = absolute(config.spec2017.install_path);
     if (config.spec2017.workspace !== undefined) config.spec2017.workspace = absolute(config.spec2017.workspace);

@@ -92,6 +92,8 @@ export async function runIntervalCheckpoints(
         outcome.checkpoints.push(summary);
         hooks.onCheckpoint(summary, elapsed);
       });
+      // A failed write (e.g. LAPIDARY_MEMORY_LOST) is thrown where it is awaited: before the next checkpoint or at the end.
+      pendingWrite.catch(() => undefined);
       if (policy.maxCheckpoints !== undefined && index >= policy.maxCheckpoints) break;
     }
   } finally {

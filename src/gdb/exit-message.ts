@@ -9,16 +9,20 @@ import type { TransportExit } from './transport.js';
  * ``gdb was killed by SIGKILL (`-exec-run`); stderr: …; unfinished output: 7^done,va``.
  */
 export function describeGdbExit(exit: TransportExit, activity: string): GdbProcessError {
-  const how = exit.startError !== undefined
+  const notInstalled = (exit.startError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  const how = notInstalled
+    ? 'gdb is not installed (no executable "gdb" in PATH)'
+    : exit.startError !== undefined
     ? `gdb could not be started (${exit.startError.message})`
     : exit.signal !== null ? `gdb was killed by ${exit.signal}` : `gdb exited with status ${exit.exitCode ?? '?'}`;
   const parts = [`${how} (${activity})`];
   const stderr = exit.stderrTail.trim();
   if (stderr !== '') parts.push(`stderr: ${stderr.split('\n').slice(-5).join(' | ')}`);
   if (exit.partialLine !== undefined) parts.push(`unfinished output: ${recordExcerpt(exit.partialLine, exit.partialLine.length)}`);
-  const notFound = (exit.startError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
-  const hint = exit.startError !== undefined
-    ? notFound ? 'install gdb (Debian: apt-get install gdb; 13.1 is tested) and make sure it is on PATH' : 'check that gdb on PATH can be run (gdb --version)'
+  const hint = notInstalled
+    ? 'install the Debian package gdb (apt-get install gdb; scripts/setup.sh installs everything lapidary needs)'
+    : exit.startError !== undefined
+    ? 'check that gdb on PATH can be run (gdb --version)'
     : 'gdb crashed or was killed; rerun with a transcript to see the last exchange';
   return new GdbProcessError(parts.join('; '), { hint });
 }

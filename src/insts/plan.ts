@@ -57,7 +57,7 @@ interface PointEvent {
   cost: number;
 }
 
-interface EndEvent {
+export interface EndEvent {
   event: 'end';
   instructions: number;
   originReached: boolean;
@@ -67,6 +67,9 @@ interface EndEvent {
   exitCode: number;
   stackMirrored: boolean;
   complete: boolean;
+  /** BBV intervals written (0 without --lapinsts-bbv-interval). */
+  bbvIntervals: number;
+  bbvBlocks: number;
 }
 
 /** JSON.parse keeping integers beyond 2^53 exact (as strings), for positions and counts. */
@@ -146,14 +149,14 @@ async function originOptions(program: ProgramSpec, origin: InstsOrigin): Promise
 }
 
 /** A profiling run's shared setup: the native initial stack and where position 0 is. */
-interface ProfileSetup {
+export interface ProfileSetup {
   stackFile: string;
   originArgs: string[];
   location?: CodeLocation;
   warnings: string[];
 }
 
-async function prepareProfile(program: ProgramSpec, origin: InstsOrigin, removeVdso: boolean, dir: string): Promise<ProfileSetup> {
+export async function prepareProfile(program: ProgramSpec, origin: InstsOrigin, removeVdso: boolean, dir: string): Promise<ProfileSetup> {
   const status = await nativeToolStatus();
   if (status.valgrind === undefined) throw new InstsError('valgrind is not installed', { hint: 'install the Debian package "valgrind"' });
   if (!status.lapinstsTool || !status.ptraceHelper) throw new InstsError('the lapinsts Valgrind tool or lapidary-insts-ptrace is not built', { hint: 'run `npm run build` (with the Debian package "valgrind" installed)' });
@@ -174,14 +177,14 @@ async function prepareProfile(program: ProgramSpec, origin: InstsOrigin, removeV
   return { stackFile, originArgs: args, warnings, ...(location ? { location } : {}) };
 }
 
-interface LapinstsRun {
+export interface LapinstsRun {
   lines: Array<Record<string, unknown>>;
   end: EndEvent;
   seconds: number;
 }
 
 /** Run the program under lapinsts with `toolArgs`; the program's output goes to files in `dir`. */
-async function runLapinsts(program: ProgramSpec, setup: ProfileSetup, dir: string, toolArgs: string[], options: { timeoutMs?: number; signal?: AbortSignal }): Promise<LapinstsRun> {
+export async function runLapinsts(program: ProgramSpec, setup: ProfileSetup, dir: string, toolArgs: string[], options: { timeoutMs?: number; signal?: AbortSignal }): Promise<LapinstsRun> {
   const status = await nativeToolStatus();
   const out = join(dir, 'lapinsts.jsonl');
   const args = [
@@ -213,7 +216,7 @@ async function runLapinsts(program: ProgramSpec, setup: ProfileSetup, dir: strin
   return { lines, end, seconds };
 }
 
-async function withDir<T>(keepDir: string | undefined, body: (dir: string) => Promise<T>): Promise<T> {
+export async function withDir<T>(keepDir: string | undefined, body: (dir: string) => Promise<T>): Promise<T> {
   const dir = keepDir ?? (await mkdtemp(join(tmpdir(), 'lapidary-insts-')));
   await mkdir(dir, { recursive: true });
   try {

@@ -44,7 +44,17 @@
  * CPUID: the guest sees the host's CPUID (minus features VEX cannot run), not Valgrind's model,
  * so that glibc selects the same string functions and copy thresholds as natively.
  *
- * Output (FILE, JSON lines): "origin", one "point" per target, "check" per check line, "end".
+ * Basic-block vectors (--lapinsts-bbv-interval=N --lapinsts-bbv-out=FILE): from the origin, per
+ * interval of exactly N instructions (positions kN .. kN+N-1), the instructions each block
+ * executed, in SimPoint's .bb text format ("T:id:count :id:count ..." per interval, as Valgrind's
+ * exp-bbv writes it; the last, partial interval too). A block is a segment (below): its
+ * instructions run together whenever it starts; ids (from 1, in order of first execution) are per
+ * (superblock start, segment start), so retranslations of the same code share an id. Counts are
+ * the segment sums the positions are made of, so each full interval totals exactly N. Each new
+ * block is described by a "block" line in the JSON output.
+ *
+ * Output (FILE, JSON lines): "origin", one "point" per target, "check" per check line, "block"
+ * per BBV block, "end".
  */
 #include "pub_tool_basics.h"
 #include "pub_tool_tooliface.h"
@@ -88,6 +98,8 @@ static Bool clo_stop_after_last = False;
 static Bool clo_native_cpuid = True;   /* for experiments: False keeps Valgrind's synthetic CPUID */
 static Bool clo_exact_imarks = True;   /* for experiments: False keeps --vex-guest-chase and unrolling */
 static Long clo_first = 0, clo_every = 0, clo_max = 0; /* targets first, first+every, ... (max of them, 0: no limit) */
+static Long clo_bbv_interval = 0; /* instructions per BBV interval (0: no BBV) */
+static const HChar *clo_bbv_out = NULL;
 
 /* ---------------------------------------------------------------- state */
 
@@ -100,6 +112,7 @@ static struct {
   Addr rep_cont; /* a rep string instruction whose next iteration is about to run, or 0 */
   Long sp_fixed; /* the initial stack pointer was replaced (stack image) */
   Long icount2;  /* check mode: the independent per-instruction count */
+  Long bbv_next; /* the next BBV interval boundary, or NO_TARGET */
 } G;
 
 typedef struct {
@@ -110,6 +123,9 @@ typedef struct {
   Long count;      /* runs started since the origin (the current one included) */
   Long cont;       /* of which continuations of a rep at instruction 0 */
   Long snap, snap_cont; /* count and cont at the previous point */
+  Addr sb_addr;    /* BBV: the first instruction of the superblock this segment was translated in */
+  Long bbv_snap;   /* BBV: instructions executed at the previous interval boundary */
+  Int bbv_id;      /* BBV: block id (0: not assigned yet) */
 } Seg;
 
 static Seg **segs = NULL;
@@ -392,6 +408,120 @@ static void plan_and_report(Long t, Seg *cur, Int j) {
   VG_(free)(prev_same); VG_(free)(stepped); VG_(free)(stk_idx); VG_(free)(stk_val);
 }
 
+/* ---------------------------------------------------------------- basic-block vectors */
+
+static Int bbv_fd = -1;
+static Long bbv_intervals = 0; /* intervals written */
+static Int bbv_blocks = 0;     /* ids assigned */
+typedef struct { Addr sb, start; Int n; Int id; } BlockKey;
+static BlockKey *block_keys = NULL;
+static Long block_keys_size = 0;
+static Long *bbv_counts = NULL; /* per id (index id), for the interval being written */
+static Int bbv_counts_cap = 0;
+
+/* The id of the block (superblock sb, first instruction start, n instructions), assigned on first use. */
+static Int block_id(Seg *g) {
+  if (g->bbv_id != 0) return g->bbv_id;
+  if (2 * (Long)(bbv_blocks + 1) > block_keys_size) {
+    Long size = block_keys_size == 0 ? 4096 : 2 * block_keys_size;
+    BlockKey *old = block_keys;
+    Long old_size = block_keys_size;
+    block_keys = VG_(calloc)("lapinsts.bbv", (SizeT)size, sizeof(BlockKey));
+    block_keys_size = size;
+    for (Long i = 0; i < old_size; i++) {
+      if (old[i].id == 0) continue;
+      ULong h = ((ULong)old[i].start * 0x9E3779B97F4A7C15ULL ^ (ULong)old[i].sb) >> 17;
+      Long k = (Long)(h & (ULong)(size - 1));
+      while (block_keys[k].id != 0) k = (k + 1) & (size - 1);
+      block_keys[k] = old[i];
+    }
+    if (old != NULL) VG_(free)(old);
+  }
+  ULong h = ((ULong)g->addrs[0] * 0x9E3779B97F4A7C15ULL ^ (ULong)g->sb_addr) >> 17;
+  Long k = (Long)(h & (ULong)(block_keys_size - 1));
+  for (;; k = (k + 1) & (block_keys_size - 1)) {
+    BlockKey *b = &block_keys[k];
+    if (b->id == 0) break;
+    if (b->sb == g->sb_addr && b->start == g->addrs[0] && b->n == g->n) return g->bbv_id = b->id;
+  }
+  Int id = ++bbv_blocks;
+  block_keys[k] = (BlockKey){g->sb_addr, g->addrs[0], g->n, id};
+  if (id >= bbv_counts_cap) {
+    bbv_counts_cap = bbv_counts_cap == 0 ? 4096 : 2 * bbv_counts_cap;
+    bbv_counts = VG_(realloc)("lapinsts.bbv", bbv_counts, sizeof(Long) * (SizeT)bbv_counts_cap);
+  }
+  bbv_counts[id] = 0;
+  HChar buf[2048];
+  VG_(snprintf)(buf, sizeof buf, "{\"event\":\"block\",\"id\":%d,\"instructions\":%d,\"superblock\":\"0x%lx\",", id, g->n, g->sb_addr);
+  json_location(buf, sizeof buf, g->addrs[0]);
+  Int at = VG_(strlen)(buf);
+  VG_(snprintf)(buf + at, sizeof buf - at, "}\n");
+  out_write(buf);
+  return g->bbv_id = id;
+}
+
+/* Instructions g executed since the origin, up to the arrival at instruction j of the current run
+ * of cur (excluded; cur NULL: all of them). A run executes all n instructions, a continuation of
+ * a rep at instruction 0 the n-1 after it, the origin's run those from origin_idx on. */
+static Long executed(Seg *g, Seg *cur, Int j) {
+  Long e = (Long)g->n * g->count - g->cont;
+  if (g == cur) e -= g->n - j;
+  if (g == origin_seg) e -= origin_idx;
+  return e;
+}
+
+static void bbv_write(const HChar *text, Int len) {
+  if (bbv_fd >= 0) VG_(write)(bbv_fd, text, len);
+}
+
+/* Close the interval ending at the arrival at instruction j of cur's current run (cur NULL: the
+ * program's end): one "T" line with each block's instructions since the previous boundary. */
+static void bbv_dump(Seg *cur, Int j) {
+  Long total = 0;
+  Int used = 0;
+  Int *ids = VG_(malloc)("lapinsts.bbv", sizeof(Int) * (SizeT)(n_segs + 1));
+  for (Int s = 0; s < n_segs; s++) {
+    Seg *g = segs[s];
+    Long e = executed(g, cur, j);
+    Long d = e - g->bbv_snap;
+    if (d == 0) continue;
+    g->bbv_snap = e;
+    Int id = block_id(g);
+    if (bbv_counts[id] == 0) ids[used++] = id;
+    bbv_counts[id] += d;
+    total += d;
+  }
+  if (total == 0 && cur == NULL) {
+    VG_(free)(ids);
+    return;
+  }
+  /* Ascending ids, as exp-bbv writes them (insertion sort: a few thousand blocks per interval). */
+  for (Int a = 1; a < used; a++) {
+    Int v = ids[a], b = a - 1;
+    while (b >= 0 && ids[b] > v) { ids[b + 1] = ids[b]; b--; }
+    ids[b + 1] = v;
+  }
+  HChar buf[64];
+  bbv_write("T", 1);
+  for (Int a = 0; a < used; a++) {
+    Int len = VG_(snprintf)(buf, sizeof buf, ":%d:%lld ", ids[a], bbv_counts[ids[a]]);
+    bbv_write(buf, len);
+    bbv_counts[ids[a]] = 0;
+  }
+  bbv_write("\n", 1);
+  bbv_intervals++;
+  VG_(free)(ids);
+}
+
+/* A BBV interval boundary lies in the run about to start: positions ic .. ic+inc-1. */
+static VG_REGPARM(3) void at_bbv_boundary(Seg *cur, Long ic, Long inc) {
+  Int cont = inc < cur->n ? 1 : 0;
+  while (G.bbv_next < ic + inc) {
+    bbv_dump(cur, (Int)(G.bbv_next - ic) + cont);
+    G.bbv_next += clo_bbv_interval;
+  }
+}
+
 /* ---------------------------------------------------------------- helpers called from IR */
 
 static void set_next_target(void) {
@@ -449,7 +579,8 @@ static VG_REGPARM(2) void at_origin(Seg *cur, Long idx) {
   G.started = 1;
   G.icount = -idx;
   G.icount2 = -idx;
-  for (Int s = 0; s < n_segs; s++) segs[s]->count = segs[s]->cont = segs[s]->snap = segs[s]->snap_cont = 0;
+  for (Int s = 0; s < n_segs; s++) segs[s]->count = segs[s]->cont = segs[s]->snap = segs[s]->snap_cont = segs[s]->bbv_snap = 0;
+  if (clo_bbv_interval > 0) G.bbv_next = clo_bbv_interval;
   cur->snap = 1; /* the inline code counts this run next: the origin's own arrival is at the point */
   origin_seg = prev_seg = cur;
   origin_idx = prev_idx = (Int)idx;
@@ -714,6 +845,14 @@ static void instrument_segment(IRSB *out, Seg *g, Int origin_here) {
   IRDirty *di = state_call("lapinsts_at_targets", at_targets, mkIRExprVec_3(ADDR(g), TMP(ic), inc), 3);
   di->guard = TMP(hit);
   addStmtToIRSB(out, IRStmt_Dirty(di));
+  if (clo_bbv_interval > 0) {
+    /* An interval boundary in this run. */
+    IRTemp bnext = load64(out, &G.bbv_next);
+    IRTemp bhit = binop(out, Iop_CmpLT64S, TMP(bnext), TMP(after), Ity_I1);
+    IRDirty *db = state_call("lapinsts_at_bbv_boundary", at_bbv_boundary, mkIRExprVec_3(ADDR(g), TMP(ic), inc), 3);
+    db->guard = TMP(bhit);
+    addStmtToIRSB(out, IRStmt_Dirty(db));
+  }
 }
 
 static Bool first_translation = True;
@@ -762,6 +901,10 @@ static IRSB *lapinsts_instrument(VgCallbackClosure *closure, IRSB *in, const Vex
     }
   }
   for (Int s = 0; s < n_local; s++) local[s] = new_seg(counts[s]);
+  Addr sb_addr = 0;
+  for (Int i = 0; i < n_stmts && sb_addr == 0; i++)
+    if (in->stmts[i]->tag == Ist_IMark) sb_addr = (Addr)in->stmts[i]->Ist.IMark.addr;
+  for (Int s = 0; s < n_local; s++) local[s]->sb_addr = sb_addr;
 
   /* Pass 2: copy the statements, with each segment's code before its first IMark. */
   Addr last_rep = 0;
@@ -864,6 +1007,8 @@ static Bool lapinsts_process_cmd_line_option(const HChar *arg) {
   else if VG_BINT_CLO(arg, "--lapinsts-first", clo_first, 1, 1LL << 62) {}
   else if VG_BINT_CLO(arg, "--lapinsts-every", clo_every, 1, 1LL << 62) {}
   else if VG_BINT_CLO(arg, "--lapinsts-max", clo_max, 0, 1LL << 31) {}
+  else if VG_BINT_CLO(arg, "--lapinsts-bbv-interval", clo_bbv_interval, 1, 1LL << 62) {}
+  else if VG_STR_CLO(arg, "--lapinsts-bbv-out", clo_bbv_out) {}
   else return False;
   return True;
 }
@@ -879,6 +1024,7 @@ static void lapinsts_print_usage(void) {
               "    --lapinsts-window=N              positions searched for routes before each target [2097152]\n"
               "    --lapinsts-cost-hit=NS --lapinsts-cost-step=NS --lapinsts-cost-hop=NS   route cost model\n"
               "    --lapinsts-stop-after-last=yes   end the program after the last target\n"
+              "    --lapinsts-bbv-interval=N --lapinsts-bbv-out=FILE  basic-block vectors per N instructions (SimPoint .bb)\n"
               "    --lapinsts-native-cpuid=no       (experiments) keep Valgrind's synthetic CPUID\n"
               "    --lapinsts-exact-imarks=no       (experiments) keep VEX branch chasing and loop unrolling\n");
 }
@@ -988,14 +1134,23 @@ static void lapinsts_post_clo_init(void) {
   SysRes res = VG_(open)(clo_out, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY, VKI_S_IRUSR | VKI_S_IWUSR);
   if (sr_isError(res)) VG_(fmsg_bad_option)("--lapinsts-out", "cannot create %s\n", clo_out);
   out_fd = (Int)sr_Res(res);
+  if ((clo_bbv_interval > 0) != (clo_bbv_out != NULL))
+    VG_(fmsg_bad_option)("--lapinsts-bbv-interval", "needs --lapinsts-bbv-out, and the reverse\n");
+  if (clo_bbv_out != NULL) {
+    SysRes b = VG_(open)(clo_bbv_out, VKI_O_CREAT | VKI_O_TRUNC | VKI_O_WRONLY, VKI_S_IRUSR | VKI_S_IWUSR);
+    if (sr_isError(b)) VG_(fmsg_bad_option)("--lapinsts-bbv-out", "cannot create %s\n", clo_bbv_out);
+    bbv_fd = (Int)sr_Res(b);
+  }
   read_targets();
   read_checks();
   if (clo_origin != NULL) parse_path_offset(clo_origin, &origin_loc, "--lapinsts-origin");
   if (clo_origin_main != NULL) parse_path_offset(clo_origin_main, &main_loc, "--lapinsts-origin-main");
   G.next = NO_TARGET;
   G.rec_from = NO_TARGET;
+  G.bbv_next = NO_TARGET;
   if (clo_origin == NULL && clo_origin_main == NULL) {
     G.started = 1;
+    if (clo_bbv_interval > 0) G.bbv_next = clo_bbv_interval;
     next_target = 0;
     set_next_target();
   }
@@ -1007,10 +1162,12 @@ static void lapinsts_post_clo_init(void) {
 static void lapinsts_atfork_child(ThreadId tid) {
   (void)tid;
   out_fd = -1;
+  bbv_fd = -1;
   clo_stop_after_last = False;
   n_checks = 0;
   G.next = NO_TARGET;
   G.rec_from = NO_TARGET;
+  G.bbv_next = NO_TARGET;
 }
 
 static void lapinsts_thread_create(ThreadId parent, ThreadId child) {
@@ -1025,6 +1182,10 @@ static void lapinsts_signal(ThreadId tid, Int sigNo, Bool alt_stack) {
 
 static void finish(Int exitcode) {
   HChar buf[1024];
+  /* The last, partial interval (only at the program's end: an early stop is in the middle of a run). */
+  if (bbv_fd >= 0 && exitcode >= 0 && G.started) bbv_dump(NULL, 0);
+  if (bbv_fd >= 0) VG_(close)(bbv_fd);
+  bbv_fd = -1;
   for (Int c = 0; c < n_checks; c++) {
     VG_(snprintf)(buf, sizeof buf, "{\"event\":\"check\",\"index\":%d,\"k\":%lld,\"hits\":%lld,\"count\":%lld}\n", c,
                   checks[c].k, checks[c].hits, checks[c].pos);
@@ -1033,10 +1194,10 @@ static void finish(Int exitcode) {
   VG_(snprintf)(buf, sizeof buf,
                 "{\"event\":\"end\",\"instructions\":%lld,\"independentInstructions\":%lld,\"originReached\":%s,"
                 "\"pointsReported\":%d,\"pointsRequested\":%d,\"threads\":%d,\"signals\":%d,\"exitCode\":%d,"
-                "\"segments\":%d,\"stackMirrored\":%s,\"complete\":%s}\n",
+                "\"segments\":%d,\"stackMirrored\":%s,\"complete\":%s,\"bbvIntervals\":%lld,\"bbvBlocks\":%d}\n",
                 G.started ? G.icount : -1LL, n_checks > 0 ? G.icount2 : -1LL, G.started ? "true" : "false",
                 next_target, clo_every > 0 ? (Int)clo_max : n_targets, threads, signals, exitcode, n_segs, G.sp_fixed ? "true" : "false",
-                exitcode >= 0 ? "true" : "false");
+                exitcode >= 0 ? "true" : "false", bbv_intervals, bbv_blocks);
   out_write(buf);
   if (out_fd >= 0) VG_(close)(out_fd);
   out_fd = -1;

@@ -30,6 +30,11 @@ export interface MemoryRegion {
   /** The path ended in " (deleted)": the file was unlinked after it was mapped. */
   deleted: boolean;
   kind: RegionKind;
+  /**
+   * VM_NORESERVE (smaps VmFlags `nr`, proc(5)): MAP_NORESERVE, so the kernel committed no
+   * memory for its untouched pages. Set by capture; absent when unknown.
+   */
+  noReserve?: boolean;
 }
 
 /** The x86-64 general-purpose registers, RIP and RFLAGS (64-bit values). */

@@ -1,6 +1,8 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { estimateCpi, type Estimate } from '../sampling/index.js';
+import { reclaimAbandonedRuns } from './abandoned.js';
+import { takeBatchLock } from './batch-lock.js';
 import { finalUpdate } from './collect.js';
 import type { Executor, ExecutorOutcome } from './executor.js';
 import { planBatch, recordedParams } from './plan.js';
@@ -34,6 +36,8 @@ export interface BatchOptions {
   confidence: number;
   signal: AbortSignal;
   onProgress: (progress: BatchProgress) => void;
+  /** One line for the user about the batch itself (e.g. runs an earlier, killed batch left behind). */
+  onNotice: (line: string) => void;
 }
 
 /** info.json: the run record plus where everything is, refreshed on every change and while it runs. */
@@ -50,15 +54,41 @@ export async function writeInfo(record: RunRecord, task: RunTask): Promise<void>
 }
 
 /**
- * Run one configuration over every checkpoint of a directory: plan (skipping identical finished
+ * A run whose end could not be recorded (its info.json cannot be written, its statistics cannot
+ * be collected): recorded Failed with kind `bookkeeping` and the reason, keeping what gem5 itself
+ * said, so that the rest of the batch goes on (issue 13 item 5).
+ * @returns the run's new record.
+ */
+function recordBookkeepingFailure(store: RunStore, task: RunTask, error: unknown): RunRecord {
+  const earlier = store.get(task.id);
+  const said = earlier?.failureDetail === undefined || !FINAL_STATUSES.has(earlier.status) ? '' : `; the run itself: ${earlier.status}, ${earlier.failureDetail}`;
+  store.update(task.id, {
+    status: 'Failed', endedAt: earlier?.endedAt ?? new Date().toISOString(), failureKind: 'bookkeeping',
+    failureDetail: `lapidary could not record the end of this run in ${task.invocation.outdir}: ${(error as Error).message ?? String(error)}${said}`,
+  });
+  const record = store.get(task.id)!;
+  void writeInfo(record, task).catch(() => undefined);
+  return record;
+}
+
+/**
+ * Run one configuration over every checkpoint of a directory, holding its batch lock (a second
+ * batch of the same configuration is refused with BatchLockedError): plan (skipping identical finished
  * runs), record each run (Created → Spawning → Running → final) in the run store, hand the tasks
  * to the executor, and collect each result from its run directory as it ends, in any order.
  * A failing run never stops the others. After an abort, every run not finished is marked Killed
- * and the next invocation resumes with exactly those.
+ * and the next invocation resumes with exactly those; runs a killed batch left underway (their
+ * gem5 died with it, see lapidary-die-with-parent) are recorded Killed first and run again.
  */
 export async function runBatch(options: BatchOptions): Promise<{ records: RunRecord[]; skipped: string[] }> {
   const store = new RunStore(options.checkpointDir);
+  let release: (() => void) | undefined;
   try {
+    release = takeBatchLock(store, options.checkpointDir, options.name);
+    const abandoned = await reclaimAbandonedRuns(store, options.name);
+    if (abandoned.length > 0) {
+      options.onNotice(`${abandoned.length} run${abandoned.length === 1 ? '' : 's'} of ${options.name} left underway by a batch that was killed (${abandoned.map((r) => r.checkpoint).join(', ')}): recorded Killed, running ${abandoned.length === 1 ? 'it' : 'them'} again`);
+    }
     const plan = await planBatch({ ...options, store });
     const params = recordedParams(options.params);
     const byId = new Map(plan.tasks.map((task) => [task.id, task]));
@@ -108,14 +138,19 @@ export async function runBatch(options: BatchOptions): Promise<{ records: RunRec
         },
         done: async (task, outcome: ExecutorOutcome) => {
           const wasRunning = running.delete(task.id);
-          const { update, measurement } = await finalUpdate(task.invocation.outdir, outcome, options.signal.aborted);
-          store.update(task.id, update, measurement);
           if (wasRunning) progress.running--;
-          if (update.status === 'Finished') progress.finished++;
+          let record: RunRecord;
+          try {
+            const { update, measurement } = await finalUpdate(task.invocation.outdir, outcome, options.signal.aborted, params);
+            store.update(task.id, update, measurement);
+            record = store.get(task.id)!;
+            await writeInfo(record, task);
+          } catch (error) {
+            record = recordBookkeepingFailure(store, task, error);
+          }
+          if (record.status === 'Finished') progress.finished++;
           else progress.failed++;
           if (outcome.durationMs !== undefined && !outcome.cancelled) durations.push(outcome.durationMs);
-          const record = store.get(task.id)!;
-          await writeInfo(record, task);
           report(record);
         },
       }, options.signal);
@@ -131,6 +166,7 @@ export async function runBatch(options: BatchOptions): Promise<{ records: RunRec
     }
     return { records: plan.tasks.map((t) => store.get(t.id)!), skipped: plan.skipped };
   } finally {
+    release?.();
     store.close();
   }
 }

@@ -33,7 +33,9 @@ function killChildren(): void {
 /**
  * The local executor: a Piscina pool of `jobs` worker threads, each owning one gem5 child at a
  * time. On abort, queued tasks are dropped and every gem5 process group the workers started is
- * killed; the workers then report those runs as cancelled.
+ * killed; the workers then report those runs as cancelled. A worker that throws ends its own run
+ * (reported with the executor's cause `executor-error`); an error from `events` is raised only
+ * after every other run ended, so one run's fault never kills the rest.
  */
 export class LocalPoolExecutor implements Executor {
   readonly name = 'local';
@@ -53,26 +55,37 @@ export class LocalPoolExecutor implements Executor {
       queued.abort();
     };
     signal.addEventListener('abort', onAbort, { once: true });
+    /** The first error the batch's own bookkeeping threw (events.started/done), raised once every run ended. */
+    let bookkeeping: unknown;
     try {
       await Promise.all(tasks.map(async (task) => {
         const { port1, port2 } = new MessageChannel();
         port1.on('message', (message: SpawnedMessage) => {
           live.set(task.id, message.pid);
           if (signal.aborted) killQuietly(-message.pid);
-          events.started(task, { pid: message.pid });
+          try {
+            events.started(task, { pid: message.pid });
+          } catch (error) {
+            bookkeeping ??= error;
+          }
         });
         let outcome: ExecutorOutcome;
         try {
           outcome = (await pool.run({ task, port: port2 }, { transferList: [port2], signal: queued.signal })) as ExecutorOutcome;
         } catch (error) {
-          if (!signal.aborted) throw error;
-          outcome = { cancelled: true, timedOut: false };
+          // A worker that threw ends its own run only: the others go on (issue 13 item 5).
+          outcome = signal.aborted
+            ? { cancelled: true, timedOut: false }
+            : { cancelled: false, timedOut: false, scheduler: { kind: 'executor-error', detail: `the worker thread running gem5 failed: ${(error as Error).message ?? String(error)}` } };
         } finally {
           port1.close();
           live.delete(task.id);
         }
-        await events.done(task, signal.aborted ? { ...outcome, cancelled: true } : outcome);
+        await events.done(task, signal.aborted ? { ...outcome, cancelled: true } : outcome).catch((error: unknown) => {
+          bookkeeping ??= error;
+        });
       }));
+      if (bookkeeping !== undefined) throw bookkeeping;
     } finally {
       signal.removeEventListener('abort', onAbort);
       killAll();

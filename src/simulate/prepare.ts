@@ -2,6 +2,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, mkdir, stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { isReopenableDevicePath } from '../capture/fds.js';
 import { CheckpointError } from '../errors.js';
 import { readManifest, type CheckpointManifest, type StdioRecord } from '../gem5/checkpoint/manifest.js';
 import { sha256File } from '../gem5/checkpoint/write.js';
@@ -17,11 +18,17 @@ export const PROGRAM_STDOUT = 'program.stdout';
 export const PROGRAM_STDERR = 'program.stderr';
 
 /**
- * gem5 opens a Process's input at offset 0 (src/sim/fd_array.cc:50-100), so a stdin file that
- * was partly read before the checkpoint is replaced by a copy of its unread remainder.
+ * The file gem5 gives the restored program as stdin. gem5 opens a Process's input at offset 0
+ * and restores no entry for fds 0-2 (src/sim/fd_array.cc:50-76, 379), so a stdin file partly
+ * read before the checkpoint is replaced by its unread rest: `cpt.N/stdin.rest`, which create
+ * wrote and the manifest's checksums cover, or, for a checkpoint written before create kept it,
+ * a copy made from the recorded offset into `outdir`. Devices like /dev/zero are reopened as
+ * themselves; anything else (a pipe, a terminal: create noted it) becomes /dev/null.
  */
-async function stdinFor(record: StdioRecord | undefined, outdir: string): Promise<string> {
-  if (record === undefined || !record.isFile) return '/dev/null';
+async function stdinFor(record: StdioRecord | undefined, checkpoint: string, outdir: string): Promise<string> {
+  if (record === undefined) return '/dev/null';
+  if (!record.isFile) return isReopenableDevicePath(record.target) ? record.target : '/dev/null';
+  if (record.rest !== undefined) return join(checkpoint, record.rest);
   const offset = BigInt(record.offset);
   if (offset === 0n) return record.target;
   const rest = join(outdir, 'stdin.rest');
@@ -69,7 +76,7 @@ export async function prepareRun(checkpointDir: string, outdir: string): Promise
     exe: manifest.target.exeCopy !== undefined ? join(checkpoint, manifest.target.exeCopy) : manifest.target.exe,
     cwd: manifest.target.cwd,
     memSize: BigInt(manifest.gem5.memSize),
-    stdin: await stdinFor(manifest.stdio.stdin, outdir),
+    stdin: await stdinFor(manifest.stdio.stdin, checkpoint, outdir),
     stdout: join(outdir, PROGRAM_STDOUT),
     stderr: join(outdir, PROGRAM_STDERR),
     redirects: [...mirrored].map((dir): [string, string[]] => [dir, [join(outdir, 'files', dir), dir]]),

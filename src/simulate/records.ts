@@ -29,8 +29,31 @@ CREATE TABLE IF NOT EXISTS runs (
   measurement TEXT
 );
 CREATE INDEX IF NOT EXISTS runs_by_name ON runs(name, checkpoint);
-CREATE TABLE IF NOT EXISTS file_hashes (path TEXT PRIMARY KEY, size INTEGER, mtime_ms REAL, sha256 TEXT);
+-- file_hashes keyed digests by size and mtime only; file_digests replaces it (ctime and inode too)
+DROP TABLE IF EXISTS file_hashes;
+CREATE TABLE IF NOT EXISTS file_digests (path TEXT PRIMARY KEY, size INTEGER, mtime_ms REAL, ctime_ms REAL, ino INTEGER, sha256 TEXT);
+CREATE TABLE IF NOT EXISTS batch_locks (name TEXT PRIMARY KEY, holder TEXT NOT NULL, since TEXT NOT NULL);
 `;
+
+/** What identifies one version of a file for the digest cache (from stat(2)): bytes, ms, ms, inode number. */
+export interface FileKey {
+  size: number;
+  mtimeMs: number;
+  ctimeMs: number;
+  ino: number;
+}
+
+/** The process holding a configuration's batch lock. */
+export interface LockHolder {
+  host: string;
+  /** Boot id (/proc/sys/kernel/random/boot_id): a pid of an earlier boot is no process at all. */
+  bootId: string;
+  pid: number;
+  /** Start time of the process, clock ticks after boot (/proc/PID/stat field 22, proc(5)): tells a reused pid apart. */
+  startTicks: string;
+  /** When the lock was taken, ISO 8601. */
+  since?: string;
+}
 
 const COLUMNS: Record<keyof RunUpdate, string> = {
   status: 'status', startedAt: 'started_at', endedAt: 'ended_at', pid: 'pid', exitCause: 'exit_cause', exitCode: 'exit_code',
@@ -124,14 +147,42 @@ export class RunStore {
     if (sets.length > 0) this.db.prepare(`UPDATE runs SET ${sets.join(', ')} WHERE id = @id`).run(values);
   }
 
-  /** A cached sha256 of a file, keyed by path, size and modification time. */
-  cachedHash(path: string, size: number, mtimeMs: number): string | undefined {
-    const row = this.db.prepare('SELECT sha256 FROM file_hashes WHERE path = ? AND size = ? AND mtime_ms = ?').get(path, size, mtimeMs) as { sha256: string } | undefined;
+  /**
+   * Take the batch lock of configuration `name` for `self`, in one IMMEDIATE transaction (SQLite
+   * serialises writers, so two batches starting at once cannot both take it). A lock whose
+   * holder `isLive` says is gone (killed with SIGKILL, say) is taken over.
+   * @returns undefined when taken, else the live holder.
+   */
+  acquireBatchLock(name: string, self: LockHolder, isLive: (holder: LockHolder) => boolean): LockHolder | undefined {
+    return this.db.transaction((): LockHolder | undefined => {
+      const row = this.db.prepare('SELECT holder, since FROM batch_locks WHERE name = ?').get(name) as { holder: string; since: string } | undefined;
+      if (row !== undefined) {
+        const holder = { ...(JSON.parse(row.holder) as LockHolder), since: row.since };
+        if (isLive(holder)) return holder;
+      }
+      this.db.prepare('INSERT OR REPLACE INTO batch_locks (name, holder, since) VALUES (?, ?, ?)').run(name, JSON.stringify(self), new Date().toISOString());
+      return undefined;
+    }).immediate();
+  }
+
+  /** Release the batch lock of `name` if `self` holds it. */
+  releaseBatchLock(name: string, self: LockHolder): void {
+    this.db.prepare('DELETE FROM batch_locks WHERE name = ? AND holder = ?').run(name, JSON.stringify(self));
+  }
+
+  /**
+   * A cached sha256 of a file, valid while its size, modification time, status-change time and
+   * inode are those recorded: rewriting a file, even with its old mtime put back (`touch -r`),
+   * changes its ctime (stat(2)).
+   */
+  cachedHash(path: string, key: FileKey): string | undefined {
+    const row = this.db.prepare('SELECT sha256 FROM file_digests WHERE path = @path AND size = @size AND mtime_ms = @mtimeMs AND ctime_ms = @ctimeMs AND ino = @ino')
+      .get({ path, ...key }) as { sha256: string } | undefined;
     return row?.sha256;
   }
 
-  rememberHash(path: string, size: number, mtimeMs: number, sha256: string): void {
-    this.db.prepare('INSERT OR REPLACE INTO file_hashes (path, size, mtime_ms, sha256) VALUES (?, ?, ?, ?)').run(path, size, mtimeMs, sha256);
+  rememberHash(path: string, key: FileKey, sha256: string): void {
+    this.db.prepare('INSERT OR REPLACE INTO file_digests (path, size, mtime_ms, ctime_ms, ino, sha256) VALUES (@path, @size, @mtimeMs, @ctimeMs, @ino, @sha256)').run({ path, ...key, sha256 });
   }
 
   close(): void {

@@ -37,13 +37,14 @@ describe('/proc parsers', () => {
     expect(parseFdinfo('pos:\t4096\nflags:\t02100001\nmnt_id:\t24\nino:\t3\n')).toEqual({ offset: 4096n, flags: 0o2100001 });
   });
 
-  it('reads state, threads and start_brk from stat even with spaces and parentheses in comm', () => {
+  it('reads state, threads, starttime and start_brk from stat even with spaces and parentheses in comm', () => {
     const fields = Array.from({ length: 52 }, (_, i) => String(i + 1));
     fields[2] = 't';
     fields[19] = '1';
+    fields[21] = '4242';
     fields[46] = '93824992235520';
     const text = `1234 (a) b (c)) ${fields.slice(2).join(' ')}\n`;
-    expect(parseStat(text)).toEqual({ state: 't', numThreads: 1, startBrk: 93824992235520n });
+    expect(parseStat(text)).toEqual({ state: 't', numThreads: 1, startTime: 4242n, startBrk: 93824992235520n });
   });
 
   it('reads the soft stack limit', () => {

@@ -55,7 +55,7 @@ describe('create interrupted by SIGINT/SIGTERM (real gdb, real targets)', () => 
 
   it('SIGINT during the start-up (directory locked, program not yet at main) launches nothing more and ends at once', async () => {
     const dir = join(work(), 'start-up');
-    const run = startCreate(['--cmd', fixture('big-heap'), '--interval', '0.5', '--directory', dir, '--stdout', '/dev/null'], { HEAP_MIB: '384', STEP_MS: '20' });
+    const run = startCreate(['--cmd', fixture('compressible-heap'), '--interval', '0.5', '--directory', dir, '--stdout', '/dev/null'], { HEAP_MIB: '384', STEP_MS: '20' });
     await waitUntil(() => existsSync(join(dir, '.lapidary-create.lock')), 'the directory lock');
     const sent = performance.now();
     run.child.kill('SIGINT');
@@ -66,7 +66,7 @@ describe('create interrupted by SIGINT/SIGTERM (real gdb, real targets)', () => 
     expect(stderr).not.toMatch(/LAPIDARY_GDB_DIED|LAPIDARY_INTERNAL|LAPIDARY_TARGET_EXITED/);
     expect(at - sent, 'milliseconds from SIGINT to exit').toBeLessThan(2000);
     expect(existsSync(dir)).toBe(false);
-    expect(await waitForNoProcess(/build\/fixtures\/big-heap$/)).toEqual([]);
+    expect(await waitForNoProcess(/build\/fixtures\/compressible-heap$/)).toEqual([]);
   });
 
   // 384 MiB of heap take seconds to read and compress on a loaded machine. The old code went on
@@ -76,8 +76,8 @@ describe('create interrupted by SIGINT/SIGTERM (real gdb, real targets)', () => 
     ['while the pages are read from the snapshot child', []],
     ['while the memory image is compressed (--no-snapshot)', ['--no-snapshot', '--compression', '9']],
   ])('SIGINT %s ends at once, discards that checkpoint and leaves no partial directory', async (_when, extra) => {
-    const dir = join(work(), `big-heap-${extra.length}`);
-    const run = startCreate(['--cmd', fixture('big-heap'), '--interval', '0.5', '--directory', dir, '--stdout', '/dev/null', ...extra], { HEAP_MIB: '384', STEP_MS: '20' });
+    const dir = join(work(), `compressible-heap-${extra.length}`);
+    const run = startCreate(['--cmd', fixture('compressible-heap'), '--interval', '0.5', '--directory', dir, '--stdout', '/dev/null', ...extra], { HEAP_MIB: '384', STEP_MS: '20' });
     await waitUntil(() => existsSync(dir) && hidden(dir).some((n) => n.startsWith('.cpt.1.partial-')), 'the first checkpoint to be under way');
     await new Promise((resolve) => setTimeout(resolve, 200));
     const sent = performance.now();
@@ -94,6 +94,6 @@ describe('create interrupted by SIGINT/SIGTERM (real gdb, real targets)', () => 
       expect(hidden(dir)).toEqual([]);
       for (const name of checkpointNames(dir)) expect(checkpointDefect(join(dir, name)), name).toBeUndefined();
     }
-    expect(await waitForNoProcess(/build\/fixtures\/big-heap$/)).toEqual([]);
+    expect(await waitForNoProcess(/build\/fixtures\/compressible-heap$/)).toEqual([]);
   });
 });

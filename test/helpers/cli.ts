@@ -1,10 +1,10 @@
 import { execa } from 'execa';
 import { CLI } from './paths.js';
 
-/** Run the built `lapidary` CLI as a real subprocess and collect what it printed. */
+/** Run the built `lapidary` CLI as a real subprocess and collect what it printed; `input` is piped to its stdin (else none). */
 export async function lapidary(
   args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number; input?: string } = {},
 ): Promise<{ exitCode: number; stdout: string; stderr: string }> {
   const result = await execa('node', [CLI, ...args], {
     reject: false,
@@ -12,7 +12,7 @@ export async function lapidary(
     env: options.env ?? process.env,
     extendEnv: options.env === undefined,
     timeout: options.timeoutMs ?? 300_000,
-    stdin: 'ignore',
+    ...(options.input !== undefined ? { input: options.input } : { stdin: 'ignore' as const }),
   });
   return { exitCode: result.exitCode ?? -1, stdout: String(result.stdout), stderr: String(result.stderr) };
 }

@@ -38,11 +38,14 @@ describe('run records', () => {
     again.close();
   });
 
-  it('cache file hashes by path, size and modification time', () => {
+  it('cache file hashes by path, size, modification and status-change time and inode', () => {
     const store = new RunStore(work);
-    store.rememberHash('/x', 10, 1000, 'abc');
-    expect(store.cachedHash('/x', 10, 1000)).toBe('abc');
-    expect(store.cachedHash('/x', 11, 1000)).toBeUndefined();
+    const key = { size: 10, mtimeMs: 1000, ctimeMs: 1001, ino: 7 };
+    store.rememberHash('/x', key, 'abc');
+    expect(store.cachedHash('/x', key)).toBe('abc');
+    expect(store.cachedHash('/x', { ...key, size: 11 })).toBeUndefined();
+    expect(store.cachedHash('/x', { ...key, ctimeMs: 2000 })).toBeUndefined();
+    expect(store.cachedHash('/x', { ...key, ino: 8 })).toBeUndefined();
     store.close();
   });
 

@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync 
 import { join } from 'node:path';
 
 /** What the stand-in gem5 does for one run. */
-export type Behaviour = 'finish' | 'hang' | 'oom' | 'fail';
+export type Behaviour = 'finish' | 'hang' | 'oom' | 'fail' | 'slow' | 'malformed-result' | 'unwritable-info';
 
 /**
  * A stand-in for gem5.opt, put in front through the GEM5 environment variable (as
@@ -10,7 +10,9 @@ export type Behaviour = 'finish' | 'hang' | 'oom' | 'fail';
  * lapidary reads from a gem5 run — simout.txt with the `lapidary-result` line and a stats.txt
  * dump with CPI (100000 + 1000·N)/100000 for cpt.N — or misbehaves as told per run
  * (`<name>.<cpt.N>`): hang (until killed; answers SIGUSR1 with a statistics dump, as gem5 v24
- * does), oom (allocates 1 GiB), fail (a gem5 `panic:` line, exit 1).
+ * does), oom (allocates 1 GiB), fail (a gem5 `panic:` line, exit 1), slow (finish after 5 s),
+ * malformed-result (a `lapidary-result` line cut short, as a full disk leaves it), unwritable-info
+ * (replaces the run's info.json by a directory, so lapidary cannot write it, then finishes).
  */
 export function writeStandin(dir: string): { gem5: string; behave(name: string, checkpoint: string, behaviour: Behaviour): void; cpi(checkpoint: string): number } {
   mkdirSync(join(dir, 'behaviour'), { recursive: true });
@@ -39,6 +41,9 @@ case $behaviour in
   hang) while :; do sleep 1; done ;;
   oom) exec python3 -c 'import time; a = bytearray(1 << 30); a[::4096] = b"x" * len(a[::4096]); time.sleep(120)' ;;
   fail) echo "panic: stand-in gem5 failed on $cpt" >> "$outdir/simerr.txt"; exit 1 ;;
+  slow) sleep 5 ;;
+  malformed-result) dump 1 1; echo 'lapidary-result {"cause": "lapidary detailed reg' > "$outdir/simout.txt"; exit 0 ;;
+  unwritable-info) until [ -d "$outdir/info.json" ]; do rm -f "$outdir/info.json"; mkdir "$outdir/info.json" 2>/dev/null; done ;;
 esac
 sleep "\${STANDIN_SECONDS:-1}"
 dump $((100000 + n * 1000)) 100000

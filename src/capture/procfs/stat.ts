@@ -9,6 +9,8 @@ export interface ProcStat {
   state: string;
   /** Field 20: number of threads. */
   numThreads: number;
+  /** Field 22: when the process started, in clock ticks after boot; with the pid, it names one process (pids are reused). */
+  startTime: bigint;
   /** Field 47: address above which the program heap can be expanded with brk(2) (bytes). */
   startBrk: bigint;
 }
@@ -23,7 +25,7 @@ export function parseStat(text: string): ProcStat {
     if (value === undefined) throw new Error(`/proc/PID/stat has no field ${n}`);
     return value;
   };
-  return { state: field(3), numThreads: Number(field(20)), startBrk: BigInt(field(47)) };
+  return { state: field(3), numThreads: Number(field(20)), startTime: BigInt(field(22)), startBrk: BigInt(field(47)) };
 }
 
 export async function readStat(proc: ProcAccess, pid: number): Promise<ProcStat> {

@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { resolve, join } from 'node:path';
+import { basename, resolve, join } from 'node:path';
 import type { Argv } from 'yargs';
 import { InterruptedError, UsageError } from '../../errors.js';
 import { OutputDirectory } from '../../create/output-directory.js';
@@ -9,7 +9,11 @@ import type { CheckpointSettings } from '../../create/checkpoint.js';
 import { planPoints, runInstructionCheckpoints, type InstructionPolicy } from '../../create/insts.js';
 import { runIntervalCheckpoints, throwIfInterrupted, type CreateOutcome } from '../../create/interval.js';
 import { describeExec } from '../../create/exec.js';
+import { planSimPoints, runSimPointCheckpoints, type SimPointPolicy } from '../../create/simpoints.js';
+import { DEFAULT_CLUSTER_OPTIONS, DEFAULT_SIMPOINT_INTERVAL } from '../../simpoint/index.js';
+import { wholeOption } from './simpoint.js';
 import { launchTarget, type LaunchedTarget, type StartPoint, type TargetSpec } from '../../create/launch.js';
+import { prepareStdin } from '../../create/stdin.js';
 import { GEM5_GLIBC_TUNABLES, GEM5_OPENSSL_IA32CAP, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
 import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
 import { loadConfig } from '../../config/load.js';
@@ -42,13 +46,18 @@ const createOptions = (y: Argv) =>
     .option('interval', { type: 'number', describe: 'checkpoint every this many seconds of native execution (fractions allowed)' })
     .option('interval-insts', { type: 'number', describe: 'checkpoint every this many retired instructions, exactly, counted from main' })
     .option('skip-insts', { type: 'number', default: 0, describe: 'with --interval-insts: the first checkpoint after this many instructions (default: one interval)' })
+    .option('simpoints', { type: 'boolean', describe: 'SimPoint: profile BBVs, cluster them, checkpoint --warmup-insts before each chosen interval (docs/simpoint.md)' })
+    .option('simpoint-interval', { type: 'number', default: Number(DEFAULT_SIMPOINT_INTERVAL), describe: 'with --simpoints: instructions per interval, counted from main' })
+    .option('max-k', { type: 'number', default: DEFAULT_CLUSTER_OPTIONS.maxK, describe: 'with --simpoints: largest number of clusters tried' })
+    .option('seed', { type: 'number', default: DEFAULT_CLUSTER_OPTIONS.seed, describe: 'with --simpoints: seed of the projection and the k-means initialisations' })
+    .option('warmup-insts', { type: 'number', default: 0, describe: 'with --simpoints: checkpoint this many instructions before each interval (its warm-up)' })
     .option('insts-method', { choices: INSTS_METHODS, describe: 'force how instruction positions are reached (default: the best available)' })
     .option('breakpoints', { type: 'array', string: true, describe: 'stop at these locations (function, FILE:LINE, *ADDRESS) and open the (py-gdb) shell' })
     .option('commands', { type: 'string', describe: 'with --breakpoints: read shell commands from this file instead of the terminal' })
     .option('directory', { alias: 'd', type: 'string', demandOption: true, describe: 'where cpt.1, cpt.2, … are written' })
     .option('max-checkpoints', { alias: 'm', type: 'number', describe: 'stop (and kill the program) after this many checkpoints' })
     .option('start', { choices: ['main', 'entry'] as const, default: 'main' as StartPoint, describe: 'interval mode: where the native run and its clock start' })
-    .option('stdin', { type: 'string', describe: 'file the program reads as standard input (default /dev/null)' })
+    .option('stdin', { type: 'string', describe: 'file the program reads as standard input (default /dev/null; a pipe or FIFO is read to its end first, into stdin.captured)' })
     .option('stdout', { type: 'string', describe: 'file for the program\'s standard output (default: lapidary\'s; with --interval-insts a file in --directory)' })
     .option('stderr', { type: 'string', describe: 'file for the program\'s standard error (default: lapidary\'s)' })
     .option('vm', { type: 'boolean', default: false, describe: 'run the program in a QEMU VM whose CPU hides what gem5 lacks (lapidary vm status)' })
@@ -62,8 +71,14 @@ const createOptions = (y: Argv) =>
     .option('compression', { type: 'number', default: 1, describe: 'gzip level of the memory image, 1 (fast) to 9 (small); 0 stores it uncompressed (fastest, largest)' })
     .option('transcript', { type: 'string', describe: 'record the gdb/MI conversation to this file' })
     .check((args) => {
-      const modes = [args.interval, args['interval-insts'], args.breakpoints].filter((m) => m !== undefined).length;
-      if (modes !== 1) throw new UsageError('give exactly one of --interval SECONDS, --interval-insts N or --breakpoints LOCATION…');
+      const modes = [args.interval, args['interval-insts'], args.breakpoints, args.simpoints || undefined].filter((m) => m !== undefined).length;
+      if (modes !== 1) throw new UsageError('give exactly one of --interval SECONDS, --interval-insts N, --simpoints or --breakpoints LOCATION…');
+      wholeOption('simpoint-interval', args['simpoint-interval'], 1);
+      wholeOption('max-k', args['max-k'], 1);
+      wholeOption('seed', args.seed, 0);
+      wholeOption('warmup-insts', args['warmup-insts'], 0);
+      if (args.simpoints && args.vm) throw new UsageError('--simpoints runs the program on this host (its BBV profile is a Valgrind pass here); it cannot go with --vm');
+      if (args.simpoints && args['insts-method'] === 'gdb-stepi') throw new UsageError('--simpoints needs a Valgrind method (the BBV profile is a Valgrind pass), not gdb-stepi');
       if (args.interval !== undefined && !(args.interval > 0 && args.interval <= MAX_INTERVAL_SECONDS)) {
         throw new UsageError(`--interval must be a positive number of seconds up to ${MAX_INTERVAL_SECONDS}, got ${args.interval}`, {
           hint: 'a longer wait than Node\'s timers allow (2^31 - 1 ms, about 24.8 days) never comes in practice; use --breakpoints or --interval-insts to stop late in a run',
@@ -152,18 +167,29 @@ async function checkpointInto(directory: string, args: CreateArgs, io: CliIo): P
   // An interactive session shows the program's output through a pseudo-terminal of its own.
   const terminal = interactive && args.stdout === undefined && !args.vm ? openTargetTerminal(io.stdout) : undefined;
   // Instruction positions are planned on a run writing to a regular file, so the native run does too.
-  const defaultStdout = insts !== undefined ? join(directory, 'program.stdout') : undefined;
+  const counted = insts !== undefined || args.simpoints === true;
+  const defaultStdout = counted ? join(directory, 'program.stdout') : undefined;
+  const stdin = await prepareStdin(args.stdin !== undefined ? resolve(io.cwd, args.stdin) : resolved.stdin ?? '/dev/null', directory);
+  if (stdin.note !== undefined) println(io.stderr, `lapidary: note: ${stdin.note}`);
   const spec: TargetSpec = {
     exe: resolveExecutable(resolved.argv[0]!, resolved.cwd, io.env.PATH),
     argv: resolved.argv,
     env: targetEnvironment({ ...io.env, ...resolved.env }, native, resolved.cwd),
     cwd: resolved.cwd,
-    stdin: args.stdin !== undefined ? resolve(io.cwd, args.stdin) : resolved.stdin ?? '/dev/null',
+    stdin: stdin.path,
     stdout: args.stdout !== undefined ? resolve(io.cwd, args.stdout) : resolved.stdout ?? defaultStdout ?? terminal?.path ?? passthrough(1, io, 'stdout'),
     stderr: args.stderr !== undefined ? resolve(io.cwd, args.stderr) : resolved.stderr !== undefined ? `append:${resolved.stderr}` : terminal?.path ?? passthrough(2, io, 'stderr'),
   };
-  const start: StartPoint = args.breakpoints !== undefined ? 'entry' : insts !== undefined ? 'main' : args.start;
+  const start: StartPoint = args.breakpoints !== undefined ? 'entry' : counted ? 'main' : args.start;
   let policy: InstructionPolicy | undefined;
+  let simpointPolicy: SimPointPolicy | undefined;
+  if (args.simpoints) {
+    const method = await chooseMethod(args['insts-method'], 'main');
+    simpointPolicy = {
+      interval: BigInt(args['simpoint-interval']), maxK: args['max-k'], seed: args.seed, warmup: BigInt(args['warmup-insts']),
+      method: method === 'valgrind-gdb' ? 'valgrind-gdb' : 'valgrind-perf', removeVdso: native.removeVdso,
+    };
+  }
   if (insts !== undefined) {
     const method: InstsMethod = await chooseMethod(args['insts-method'], 'main');
     policy = {
@@ -180,10 +206,13 @@ async function checkpointInto(directory: string, args: CreateArgs, io: CliIo): P
     signal: io.signal,
     // Snapshots clone through gdb; over gdbserver (--vm) memory is read while stopped instead.
     snapshot: args.snapshot && !args.vm,
+    notes: stdin.note !== undefined ? [stdin.note] : [],
     options: {
       nativeEnvironment: { ...native, effectiveGlibcTunables: spec.env.find((e) => e.startsWith('GLIBC_TUNABLES='))?.slice(15) ?? null },
       policy: args.breakpoints !== undefined
         ? { kind: 'breakpoints', locations: args.breakpoints }
+        : simpointPolicy !== undefined
+          ? { kind: 'simpoints', intervalInsts: simpointPolicy.interval.toString(), maxK: simpointPolicy.maxK, seed: simpointPolicy.seed, warmupInsts: simpointPolicy.warmup.toString(), method: simpointPolicy.method }
         : policy !== undefined
           ? { kind: 'instructions', every: policy.every.toString(), skip: policy.skip.toString(), method: policy.method, maxCheckpoints: args['max-checkpoints'] ?? null }
           : { kind: 'interval', intervalSeconds: args.interval, maxCheckpoints: args['max-checkpoints'] ?? null },
@@ -198,6 +227,12 @@ async function checkpointInto(directory: string, args: CreateArgs, io: CliIo): P
   if (plan !== undefined) {
     println(io.stderr, `lapidary: ${plan.markers.length} point(s) planned in ${plan.profileSeconds.toFixed(1)} s (${plan.method}); reaching them natively should take ~${plan.estimatedReachSeconds.toFixed(1)} s`);
     for (const warning of plan.warnings) println(io.stderr, `  note: ${warning}`);
+  }
+  const simpoints = simpointPolicy === undefined ? undefined : await planSimPoints(spec, simpointPolicy, directory);
+  if (simpoints !== undefined) {
+    const { profile, analysis } = simpoints;
+    println(io.stderr, `lapidary: BBV profile: ${profile.totalInstructions} instructions from main, ${profile.vectors.length} interval(s) of ${simpointPolicy!.interval} in ${profile.profileSeconds.toFixed(1)} s; SimPoint k = ${analysis.chosen.k}; ${simpoints.files.map((f) => basename(f)).join(', ')} written`);
+    for (const warning of profile.warnings) println(io.stderr, `  note: ${warning}`);
   }
   const transcript = args.transcript ? { transcript: resolve(io.cwd, args.transcript) } : {};
   let target: (LaunchedTarget & { shutdown?: () => Promise<void> }) | undefined;
@@ -219,7 +254,12 @@ async function checkpointInto(directory: string, args: CreateArgs, io: CliIo): P
       return 0;
     }
     const print = checkpointPrinter(io);
-    const outcome = policy !== undefined
+    const outcome = simpoints !== undefined
+      ? await runSimPointCheckpoints(target, settings, simpoints, simpointPolicy!.method, {
+        signal: io.signal,
+        onCheckpoint: (summary, r, position) => print(summary, `insts=${position} simpoint interval=${r.interval} cluster=${r.cluster} weight=${r.weight.toFixed(4)} warmup=${r.warmupInsts}`),
+      })
+      : policy !== undefined
       ? await runInstructionCheckpoints(target, settings, policy, plan, { signal: io.signal, onCheckpoint: (summary, position) => print(summary, `insts=${position}`) })
       : await runIntervalCheckpoints(
         target,

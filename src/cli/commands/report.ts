@@ -1,10 +1,11 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
+import { readManifest } from '../../gem5/checkpoint/manifest.js';
 import { parseStats } from '../../gem5/run/stats.js';
 import {
   columnsWithStats, renderComparison, renderCpiPlot, renderCsv, renderEstimate, renderJson, renderTable, rowsFromRunResults, samplesOf,
-  type ReportRow,
+  type ReportRow, type RunResultLike,
 } from '../../report/index.js';
 import { compareCpi, estimateCpi, type Comparison, type Estimate } from '../../sampling/index.js';
 import { DETAILED_CPU } from '../../simulate/collect.js';
@@ -14,21 +15,39 @@ import { defineCommand } from '../command.js';
 import { println, type CliIo } from '../io.js';
 
 /** Report rows of one configuration: every run, with CPI and the chosen stats of finished ones. */
-async function rowsOf(records: readonly RunRecord[], stats: readonly string[]): Promise<ReportRow[]> {
-  const results = await Promise.all(records.map(async (r) => {
-    if (r.status !== 'Finished') return { id: r.id, checkpoint: r.checkpoint, status: r.status.toLowerCase() };
+async function rowsOf(records: readonly RunRecord[], stats: readonly string[], dir: string): Promise<{ rows: ReportRow[]; simpoint: boolean }> {
+  const results = await Promise.all(records.map(async (r): Promise<RunResultLike & { simpoint: boolean }> => {
+    // A SimPoint checkpoint weighs its cluster's share of the run.
+    const simpoint = await readManifest(join(dir, r.checkpoint)).then((m) => m.simpoint, () => undefined);
+    const weight = simpoint !== undefined ? { weight: simpoint.weight, simpoint: true } : { simpoint: false };
+    if (r.status !== 'Finished') return { id: r.id, checkpoint: r.checkpoint, status: r.status.toLowerCase(), ...weight };
     const dumps = parseStats(await readFile(join(r.outdir, 'stats.txt'), 'utf8'), join(r.outdir, 'stats.txt'));
-    return { id: r.id, checkpoint: r.checkpoint, status: 'ok', stats: dumps[dumps.length - 1]?.values ?? {} };
+    return { id: r.id, checkpoint: r.checkpoint, status: 'ok', stats: dumps[dumps.length - 1]?.values ?? {}, ...weight };
   }));
-  const rows = rowsFromRunResults(results, { cpuPrefix: DETAILED_CPU });
-  return rows.map((row, i) => {
+  // each run's CPI from the CPU its collection measured (a user's run script may name it differently)
+  const rows = results.map((result, i) => rowsFromRunResults([result], { cpuPrefix: records[i]!.measurement?.cpu ?? DETAILED_CPU })[0]!);
+  return { simpoint: results.length > 0 && results.every((r) => r.simpoint), rows: rows.map((row, i) => {
     const values = results[i]!.stats;
     const record = records[i]!;
     const withStats: ReportRow = values && stats.length > 0
       ? { ...row, stats: Object.fromEntries(stats.filter((s) => values[s] !== undefined).map((s) => [s, values[s]!])) }
       : row;
     return record.failureDetail && row.status !== 'ok' ? { ...withStats, error: record.failureDetail } : withStats;
-  });
+  }) };
+}
+
+/**
+ * The SimPoint estimate of CPI: Σ wᵢ·CPIᵢ / Σ wᵢ over the measured points, wᵢ the cluster
+ * fractions (Sherwood et al., ASPLOS 2002; Hamerly et al., JILP 2005). No confidence interval:
+ * the points are chosen, not sampled at random, so sampling theory gives none.
+ */
+function simpointSummary(rows: readonly ReportRow[]): string {
+  const measured = samplesOf(rows);
+  const total = rows.reduce((s, r) => s + r.weight, 0);
+  const covered = measured.reduce((s, r) => s + r.weight, 0);
+  if (measured.length === 0) return 'SimPoint estimate: no finished runs yet\n';
+  const cpi = measured.reduce((s, r) => s + r.weight * r.cpi, 0) / covered;
+  return `SimPoint estimate: CPI ${cpi.toFixed(4)} (weighted by cluster size over ${measured.length} of ${rows.length} simulation points, ${(100 * covered / total).toFixed(1)} % of the weight; no confidence interval: the points are chosen, not sampled)\n`;
 }
 
 export const reportCommand = defineCommand({
@@ -60,13 +79,13 @@ export const reportCommand = defineCommand({
     const names = args.name ?? [...new Set(all.map((r) => r.name))];
     if (names.length === 0) throw new UsageError(`no runs recorded in ${dir}`, { hint: 'run lapidary parallel-simulate first' });
     const options = { confidence: args.confidence, relativeError: args.error };
-    const reports: Array<{ name: string; rows: ReportRow[]; estimate?: Estimate }> = [];
+    const reports: Array<{ name: string; rows: ReportRow[]; estimate?: Estimate; simpoint: boolean }> = [];
     for (const name of names) {
       const records = all.filter((r) => r.name === name);
       if (records.length === 0) throw new UsageError(`no runs named ${JSON.stringify(name)} in ${dir}`, { hint: `recorded: ${[...new Set(all.map((r) => r.name))].join(', ')}` });
-      const rows = await rowsOf(records, args.stat);
+      const { rows, simpoint } = await rowsOf(records, args.stat, dir);
       const samples = samplesOf(rows);
-      reports.push({ name, rows, ...(samples.length > 0 ? { estimate: estimateCpi(samples, options) } : {}) });
+      reports.push({ name, rows, simpoint, ...(samples.length > 0 && !simpoint ? { estimate: estimateCpi(samples, options) } : {}) });
     }
     const [base, ...candidates] = reports;
     const comparisons: Array<{ name: string; comparison: Comparison }> = candidates
@@ -80,7 +99,7 @@ export const reportCommand = defineCommand({
       for (const report of reports) {
         println(io.stdout, `${report.name}\n${'='.repeat(report.name.length)}`);
         io.stdout.write(renderTable(report.rows, { columns: columnsWithStats(args.stat) }));
-        io.stdout.write(report.estimate ? renderEstimate(report.estimate) : 'no finished runs yet\n');
+        io.stdout.write(report.simpoint ? simpointSummary(report.rows) : report.estimate ? renderEstimate(report.estimate) : 'no finished runs yet\n');
         println(io.stdout);
       }
       for (const { name, comparison } of comparisons) {

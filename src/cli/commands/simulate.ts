@@ -5,7 +5,10 @@ import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CACHES, gem5Argv, type CpuModel, type Gem5Invocation } from '../../gem5/run/invocation.js';
 import { locateGem5 } from '../../gem5/run/locate.js';
 import { readGem5Result, runGem5, type Gem5Result } from '../../gem5/run/run.js';
+import { readManifest } from '../../gem5/checkpoint/manifest.js';
+import { verifyCheckpoint } from '../../gem5/checkpoint/verify.js';
 import { prepareRun } from '../../simulate/prepare.js';
+import { chooseSystem } from '../system-option.js';
 import { defineCommand } from '../command.js';
 import { println, type CliIo } from '../io.js';
 
@@ -15,7 +18,9 @@ export const simulateCommand = defineCommand({
   builder: (y) =>
     y
       .option('start-checkpoint', { type: 'string', demandOption: true, describe: 'a cpt.N directory written by lapidary create' })
-      .option('cpu', { choices: ['atomic', 'timing', 'minor', 'o3'] as const, default: 'atomic' as CpuModel, describe: 'CPU model after the restore' })
+      .option('cpu', { choices: ['atomic', 'timing', 'minor', 'o3'] as const, describe: 'CPU model after the restore (default atomic)' })
+      .option('system', { type: 'string', describe: 'your system file (docs/systems.md, examples in config/systems/): builds the detailed CPU, caches and memory' })
+      .option('param', { type: 'array', string: true, default: [] as string[], describe: 'KEY=VALUE: a PARAMS value of the system file, repeatable' })
       .option('max-insts', { type: 'number', describe: 'stop after this many instructions (default: run to the program\'s exit)' })
       .option('caches', { type: 'string', describe: `cache geometry (default for minor/o3: ${DEFAULT_CACHES}; none otherwise)` })
       .option('outdir', { type: 'string', default: 'm5out', describe: 'gem5 output directory (stats.txt, logs, program output)' })
@@ -25,20 +30,25 @@ export const simulateCommand = defineCommand({
       .option('config', { alias: 'c', type: 'string', describe: 'lapidary.yaml (default: the first one found upward from here)' }),
   run: async (args, io: CliIo) => {
     const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+    const chosen = await chooseSystem(args, config.simulation?.system, io.cwd);
+    const cpu: CpuModel = args.cpu ?? 'atomic';
     const outdir = resolve(io.cwd, args.outdir);
-    const prepared = await prepareRun(resolve(io.cwd, args['start-checkpoint']), outdir);
+    const checkpoint = resolve(io.cwd, args['start-checkpoint']);
+    await verifyCheckpoint(checkpoint, await readManifest(checkpoint));
+    const prepared = await prepareRun(checkpoint, outdir);
     const variant = args['debug-mode'] ? 'debug' : 'opt';
     const run: Gem5Invocation = {
       gem5: locateGem5(config.gem5_path, io.env, variant),
       outdir,
       ...prepared,
-      cpu: args.cpu,
-      caches: args.caches ?? (args.cpu === 'o3' || args.cpu === 'minor' ? DEFAULT_CACHES : ''),
+      cpu,
+      caches: args.caches ?? (cpu === 'o3' || cpu === 'minor' ? DEFAULT_CACHES : ''),
+      ...(chosen !== undefined ? { system: { path: chosen.system.path, params: chosen.system.params } } : {}),
       ...(args['max-insts'] !== undefined ? { maxInsts: BigInt(args['max-insts']) } : {}),
       ...(args['debug-flags'] ? { debugFlags: args['debug-flags'] } : {}),
       ...(args['checkpoint-at-end'] ? { checkpointAtEnd: resolve(io.cwd, args['checkpoint-at-end']) } : {}),
     };
-    println(io.stderr, `lapidary: restoring ${prepared.checkpoint} (${prepared.manifest.target.argv.join(' ')}) in ${run.gem5} with the ${run.cpu} CPU`);
+    println(io.stderr, `lapidary: restoring ${prepared.checkpoint} (${prepared.manifest.target.argv.join(' ')}) in ${run.gem5} with ${chosen === undefined ? `the ${cpu} CPU` : `the system of ${chosen.file.path}`}`);
     const summarize = (result: Gem5Result | undefined) => {
       const cause = result?.cause ?? '(no exit event: gem5 did not finish)';
       println(io.stdout, `exit cause: ${cause}${result ? ` (code ${result.exitCode}) at tick ${result.tick}` : ''}`);

@@ -1,6 +1,6 @@
 import { fstatSync } from 'node:fs';
 import type { CheckpointSummary } from '../../create/checkpoint.js';
-import { formatBytes } from '../format.js';
+import { formatBytes, shellWords } from '../format.js';
 import { println, type CliIo } from '../io.js';
 
 /**
@@ -41,5 +41,7 @@ export function checkpointPrinter(io: CliIo): (summary: CheckpointSummary, posit
       shown.add(note);
       println(io.stderr, `  note: ${note}`);
     }
+    // A plain se.py -r k would give the program its stdin again from the start.
+    if (summary.stdinRest !== undefined) println(io.stderr, `  se.py: gem5.opt ${shellWords(summary.sePyArguments)}`);
   };
 }

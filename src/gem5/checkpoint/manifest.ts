@@ -13,6 +13,14 @@ export interface StdioRecord {
   /** File position, bytes, as a decimal string. */
   offset: string;
   isFile: boolean;
+  /**
+   * stdin only, when it is a regular file read past offset 0: the unread rest (bytes `offset`…
+   * to its end at the checkpoint), relative to the checkpoint directory (`stdin.rest`), and its
+   * length in bytes as a decimal string. gem5 opens a Process's input at offset 0 and restores
+   * no fd 0-2 entry (src/sim/fd_array.cc:50-76, 379), so a restore gives the program this file.
+   */
+  rest?: string;
+  restBytes?: string;
 }
 
 /** A regular file the target had open, reopened by gem5 at restore. */
@@ -26,6 +34,28 @@ export interface OpenFileRecord {
   sha256: string;
   /** For files open for writing: a copy of the contents at the checkpoint, relative to the checkpoint directory. */
   snapshot?: string;
+  /**
+   * Set when the file changed between the checkpoint's stop and the moment it was hashed (its
+   * size, mtime or ctime differ): `sha256` then describes the later contents (a note says so).
+   */
+  sha256AfterStop?: true;
+}
+
+/**
+ * Where a SimPoint checkpoint stands: `warmupInsts` instructions before the first instruction
+ * (`start`, counted from main) of interval `interval` of `intervalInsts` instructions, which
+ * represents cluster `cluster` of `clusters`, weighing `weight` (the cluster's fraction of the
+ * intervals). Instruction counts are decimal strings.
+ */
+export interface SimPointRecord {
+  interval: number;
+  cluster: number;
+  clusters: number;
+  weight: number;
+  intervalInsts: string;
+  warmupInsts: string;
+  start: string;
+  seed: number;
 }
 
 /**
@@ -47,6 +77,8 @@ export interface CheckpointManifest {
    * `hits`-th execution of the instruction at file offset `offset` of `object` since main.
    */
   marker?: Record<string, string>;
+  /** A SimPoint checkpoint (`create --simpoints`, docs/simpoint.md): the interval it warms up for and measures. */
+  simpoint?: SimPointRecord;
   /**
    * The program at this checkpoint: argv and env of the image running (after any exec the
    * program made, which `execs` lists, oldest first, with the native seconds before each).

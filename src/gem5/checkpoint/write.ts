@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { copyFile, constants, mkdir, mkdtemp, open, rename, rm, stat, statfs, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -112,6 +112,26 @@ export class CheckpointDirWriter {
     const digest = await sha256File(target);
     this.checksums[dest] = digest;
     return digest;
+  }
+
+  /**
+   * Copy bytes `start`… of `source` (to its end) into the checkpoint as `dest`, covered by the
+   * checksums like every other file. Returns its sha256 and length in bytes.
+   */
+  async copyRest(source: string, start: bigint, dest: string): Promise<{ sha256: string; bytes: number }> {
+    const target = join(this.temp, dest);
+    let bytes = 0;
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      const out = createWriteStream(target);
+      await pipeline(createReadStream(source, { start: Number(start) }), out);
+      bytes = out.bytesWritten;
+    } catch (error) {
+      throw await noSpace(error, this.path, Math.max(0, ((await stat(source).catch(() => undefined))?.size ?? 0) - Number(start)));
+    }
+    const digest = await sha256File(target);
+    this.checksums[dest] = digest;
+    return { sha256: digest, bytes };
   }
 
   /**

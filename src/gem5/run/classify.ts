@@ -6,10 +6,12 @@ export type Gem5FailureKind =
   | 'unimplemented-syscall'
   | 'unimplemented-instruction'
   | 'unmapped-address'
+  | 'system-file'
   | 'panic'
   | 'fatal'
   | 'signal'
-  | 'exit-code';
+  | 'exit-code'
+  | 'result-unreadable';
 
 export interface Gem5Failure {
   kind: Gem5FailureKind;
@@ -40,6 +42,13 @@ const SIGNATURES: readonly Signature[] = [
     kind: 'unmapped-address',
     pattern: /panic: Tried to (read|write|execute|access) unmapped address/,
     hint: 'the restored address space lacks a mapping; inspect the checkpoint with `lapidary inspect` and report it',
+  },
+  {
+    // config/lapidary_gem5.py's UserSystem: the user's system file raised, declared no such
+    // parameter, or built a CPU that cannot take over from the restored one.
+    kind: 'system-file',
+    pattern: /^fatal: lapidary system file /m,
+    hint: 'fix the system file (the Python traceback is in simerr.txt of the run directory); docs/systems.md describes the interface',
   },
   // gem5 prefixes these with the source location: `src/sim/serialize.hh:452: fatal: …`.
   { kind: 'panic', pattern: /(^|: )panic: /m, hint: 'gem5 hit an internal error; see simerr.txt in the output directory' },

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import type { SystemParamValue } from './system-file.js';
 
 /** The project's own gem5 configuration script (config/lapidary_gem5.py). */
 export const CONFIG_SCRIPT = fileURLToPath(new URL('../../../config/lapidary_gem5.py', import.meta.url));
@@ -21,6 +22,16 @@ export interface Gem5Invocation {
   cpu: CpuModel;
   /** `l1i=SIZE:ASSOC,l1d=…,l2=…`, or '' for none. */
   caches: string;
+  /**
+   * The user's system file (docs/systems.md) and the values of its PARAMS to override; when
+   * given, it builds the detailed CPU, caches and memory, and `cpu`/`caches` are not passed.
+   */
+  system?: { path: string; params: Record<string, SystemParamValue> };
+  /**
+   * A run script of the user's, run unchanged instead of lapidary_gem5.py with these arguments
+   * (placeholders already filled): then only `gem5`, `outdir` and `debugFlags` shape the command.
+   */
+  script?: { path: string; args: string[] };
   /** Stop after this many instructions (0 or absent: run to the program's exit). */
   maxInsts?: bigint;
   /** SMARTS sample: warm-up then detailed instructions, both counted exactly by gem5. */
@@ -41,14 +52,16 @@ export interface Gem5Invocation {
 export function gem5Argv(run: Gem5Invocation): string[] {
   const argv = [`--outdir=${run.outdir}`, '--redirect-stdout', '--redirect-stderr'];
   if (run.debugFlags) argv.push(`--debug-flags=${run.debugFlags}`);
+  if (run.script !== undefined) return [...argv, run.script.path, ...run.script.args];
   argv.push(
     CONFIG_SCRIPT,
     '--checkpoint', run.checkpoint,
     '--exe', run.exe,
     '--cwd', run.cwd,
     '--mem-size', run.memSize.toString(),
-    '--cpu', run.cpu,
-    '--caches', run.caches,
+    ...(run.system === undefined
+      ? ['--cpu', run.cpu, '--caches', run.caches]
+      : ['--system', run.system.path, '--system-params', JSON.stringify(run.system.params)]),
     '--stdin', run.stdin,
     '--stdout', run.stdout,
     '--stderr', run.stderr,

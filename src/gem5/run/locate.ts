@@ -48,7 +48,7 @@ export function locateGem5(configured: string | undefined, env: NodeJS.ProcessEn
     locations.length === 0
       ? `gem5.${variant} not configured`
       : `no executable gem5.${variant} found (tried ${[...new Set(tried)].join(', ')})`,
-    { hint: `build gem5 v24.0 for X86 (scons build/X86/gem5.${variant}) and set gem5_path in lapidary.yaml or the GEM5 environment variable` },
+    { hint: `build gem5 v24.0 for X86: lapidary gem5 build --source DIR (a gem5 v24.0.0.1 source tree) builds gem5.opt and writes gem5_path into lapidary.yaml; or set GEM5 to a gem5.${variant}` },
   );
 }
 

@@ -1,9 +1,13 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { killQuietly, registerCleanup } from '../../gdb/cleanup.js';
 import { classifyGem5Exit, type Gem5Failure } from './classify.js';
 import { gem5Argv, type Gem5Invocation } from './invocation.js';
+
+/** The launcher that ties gem5's life to lapidary's, built from src/native/die-with-parent.c by `npm run build`. */
+export const DIE_WITH_PARENT = fileURLToPath(new URL('../../../dist/native/lapidary-die-with-parent', import.meta.url));
 
 /** gem5's own log files when run with --redirect-stdout/--redirect-stderr (src/python/m5/main.py). */
 export const GEM5_STDOUT_FILE = 'simout.txt';
@@ -40,24 +44,55 @@ export interface Gem5Outcome {
   logs: { stdout: string; stderr: string };
 }
 
-function parseResult(text: string): Gem5Result | undefined {
-  const line = text.split('\n').reverse().find((l) => l.startsWith('lapidary-result '));
-  return line === undefined ? undefined : (JSON.parse(line.slice('lapidary-result '.length)) as Gem5Result);
+const RESULT_PREFIX = 'lapidary-result ';
+
+/** A `lapidary-result` line that is not the record lapidary_gem5.py prints (cut short, or not JSON). */
+function unreadableResult(line: string, why: string): Gem5Failure {
+  return {
+    kind: 'result-unreadable',
+    detail: `gem5's ${RESULT_PREFIX.trim()} line cannot be read (${why}): ${line.length > 200 ? `${line.slice(0, 200)}…` : line}`,
+    hint: 'the run directory\'s simout.txt was cut short or written over (a full disk, another process); run it again',
+  };
+}
+
+/**
+ * The last `lapidary-result` line of gem5's stdout: the result, a failure when the line is not a
+ * well-formed record (never an exception: one unreadable run must not stop a batch), or
+ * undefined when there is no such line.
+ */
+function parseResult(text: string): { result: Gem5Result } | { failure: Gem5Failure } | undefined {
+  const line = text.split('\n').reverse().find((l) => l.startsWith(RESULT_PREFIX));
+  if (line === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(line.slice(RESULT_PREFIX.length));
+  } catch (error) {
+    return { failure: unreadableResult(line, (error as Error).message) };
+  }
+  const record = value as Partial<Gem5Result> | null;
+  if (typeof record?.cause !== 'string' || typeof record.exitCode !== 'number' || typeof record.tick !== 'number' || !Array.isArray(record.phases)) {
+    return { failure: unreadableResult(line, 'cause, exitCode, tick or phases missing') };
+  }
+  return { result: record as Gem5Result };
 }
 
 /**
  * The `lapidary-result` record of a gem5 run that wrote its output into `outdir`
- * (simout.txt), or undefined if gem5 did not get that far: for runs lapidary did not spawn
- * itself, such as gem5.debug under gdb.
+ * (simout.txt), or undefined if gem5 did not get that far or the line cannot be read: for runs
+ * lapidary did not spawn itself, such as gem5.debug under gdb.
  */
 export async function readGem5Result(outdir: string): Promise<Gem5Result | undefined> {
-  return parseResult(await readFile(join(outdir, GEM5_STDOUT_FILE), 'utf8').catch(() => ''));
+  const parsed = parseResult(await readFile(join(outdir, GEM5_STDOUT_FILE), 'utf8').catch(() => ''));
+  return parsed !== undefined && 'result' in parsed ? parsed.result : undefined;
 }
 
 /**
- * Run gem5 once, in its own process group, with its output in `outdir`.
+ * Run gem5 once, in its own process group, with its output in `outdir`, through
+ * lapidary-die-with-parent so that it never outlives this process (or the worker thread that
+ * awaits it).
  * Never throws for a failing gem5: the outcome says what happened (exit status, signal,
- * timeout, cancellation, and a classified failure). Throws only if gem5 cannot be started.
+ * timeout, cancellation, and a classified failure, `result-unreadable` when its result line is
+ * malformed). Throws only if gem5 cannot be started.
  * @param options.timeoutSeconds wall-clock limit; gem5 gets SIGTERM, then SIGKILL 5 s later.
  * @param options.onSpawn called with gem5's pid once it runs (for run records and cleanup).
  */
@@ -69,7 +104,9 @@ export async function runGem5(
   const argv = gem5Argv(run);
   const logs = { stdout: join(run.outdir, GEM5_STDOUT_FILE), stderr: join(run.outdir, GEM5_STDERR_FILE) };
   const started = Date.now();
-  const child = execa(run.gem5, argv, {
+  // Through the launcher, gem5 gets SIGKILL when the thread that started it dies, even when
+  // lapidary is killed with SIGKILL and runs no cleanup (issue 13 item 2).
+  const child = execa(DIE_WITH_PARENT, [String(process.pid), run.gem5, ...argv], {
     cwd: run.outdir,
     reject: false,
     stdin: 'ignore',
@@ -92,7 +129,8 @@ export async function runGem5(
     [logs.stdout, logs.stderr].map((path) => readFile(path, 'utf8').catch(() => '')),
   );
   const output = `${stdout}\n${stderr}\n${done.stderr ?? ''}`;
-  const result = parseResult(stdout ?? '');
+  const parsed = parseResult(stdout ?? '');
+  const result = parsed !== undefined && 'result' in parsed ? parsed.result : undefined;
   const outcome: Gem5Outcome = {
     argv: [run.gem5, ...argv],
     timedOut: done.timedOut,
@@ -103,7 +141,7 @@ export async function runGem5(
   if (done.exitCode !== undefined) outcome.exitCode = done.exitCode;
   if (done.signal !== undefined) outcome.signal = done.signal;
   if (result !== undefined) outcome.result = result;
-  const failure = classifyGem5Exit(done.exitCode, done.signal, output);
+  const failure = classifyGem5Exit(done.exitCode, done.signal, output) ?? (parsed !== undefined && 'failure' in parsed ? parsed.failure : undefined);
   if (failure !== undefined) outcome.failure = failure;
   return outcome;
 }

@@ -59,7 +59,7 @@ export async function syncSlurmRuns(
     const state = states.byKey.get(taskKey(record.jobId!, record.taskId!));
     if (state === undefined) {
       const outcome = await lostOutcome(record.jobId!, record.taskId!, record.outdir, `squeue does not list it; ${states.message || 'sacct has no record of it'}`);
-      const { update, measurement } = await finalUpdate(record.outdir, outcome, false);
+      const { update, measurement } = await finalUpdate(record.outdir, outcome, false, record.params);
       await save(update, measurement);
       continue;
     }
@@ -72,7 +72,7 @@ export async function syncSlurmRuns(
     const verdict = await slurmOutcome(state, record.outdir, logFile);
     const endedMs = state.end === undefined ? Date.now() : Date.parse(state.end);
     if (verdict.outcomeMissing && state.state === 'COMPLETED' && Date.now() - endedMs < (options.outcomeGraceSeconds ?? 60) * 1000) continue;
-    const { update, measurement } = await finalUpdate(record.outdir, verdict.outcome, false);
+    const { update, measurement } = await finalUpdate(record.outdir, verdict.outcome, false, record.params);
     await save({ ...update, ...(record.startedAt === undefined && state.start !== undefined && state.nodes !== undefined ? { startedAt: state.start } : {}) }, measurement);
   }
   return report;

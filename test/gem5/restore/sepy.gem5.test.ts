@@ -6,7 +6,7 @@ import { lapidary } from '../../helpers/cli.js';
 import { checkpointNames } from '../../helpers/checkpoints.js';
 import { GEM5, GEM5_SKIP_REASON } from '../../helpers/gem5.js';
 import { fixture } from '../../helpers/paths.js';
-import { nativeRemainder } from '../../helpers/restore.js';
+import { nativeRemainder, restore } from '../../helpers/restore.js';
 import { testWorkDir } from '../../helpers/work-dir.js';
 
 const work = testWorkDir('lapidary-sepy-');
@@ -67,5 +67,36 @@ describe.skipIf(SE_PY === undefined || !existsSync(SE_PY))(`gem5's se.py restore
     // se.py ends with sys.exit(the exit event's code): status 0 above is the program's own exit(0).
     expect(run.stdout).toMatch(/Exiting @ tick \d+ because exiting with last active thread context/);
     expect(readFileSync(programOut).equals(nativeRemainder(readFileSync(out), join(dir, `cpt.${k}`)))).toBe(true);
+  }, 1_800_000);
+
+  it('restores a checkpoint taken after part of a multi-line stdin was read with --input=cpt.N/stdin.rest, as lapidary simulate does', async () => {
+    // gem5 v24 skips fds 0-2 on restore and opens --input at offset 0 (src/sim/fd_array.cc:72, 379):
+    // given the original file, the program would read its first lines again.
+    const input = join(work(), 'lines.txt');
+    writeFileSync(input, Array.from({ length: 8 }, (_, i) => `${'y'.repeat(2 + ((i * 5) % 9))} input line ${i}\n`).join(''));
+    writeFileSync(join(work(), 'stdin-commands'), 'continue\ncontinue\ncheckpoint\nexit\n');
+    const dir = join(work(), 'stdin');
+    const env = { ...process.env, STEP_MS: '1' };
+    const made = await lapidary(['create', '--cmd', fixture('stdin-lines'), '--stdin', input, '--breakpoints', 'step_done',
+      '--commands', join(work(), 'stdin-commands'), '--directory', dir, '--stdout', join(work(), 'stdin-create.out')], { env });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const native = (await execa(fixture('stdin-lines'), { env, inputFile: input, stripFinalNewline: false })).stdout;
+    const cpt = join(dir, 'cpt.1');
+    const remainder = nativeRemainder(Buffer.from(native), cpt).toString();
+    expect(remainder.split('\n')[0]).toMatch(/^line 3 /); // the checkpoint is after lines 0-2 were read
+    // The se.py arguments exactly as the shell printed them (no word needs quoting here).
+    const printed = /^ {2}se\.py: gem5\.opt (.*)$/m.exec(made.stdout)?.[1];
+    expect(printed, made.stdout).toContain(`--input=${cpt}/stdin.rest`);
+    const [script, ...args] = printed!.split(' ');
+    const programOut = join(work(), 'se-stdin.out');
+    // Run from the gem5 source tree, where the printed script path (configs/…/se.py) points.
+    const run = await execa(GEM5!, [`--outdir=${join(work(), 'm5out-stdin')}`, script!, ...args, `--output=${programOut}`],
+      { reject: false, timeout: 900_000, env, cwd: join(dirname(SE_PY!), '..', '..', '..') });
+    expect(run.exitCode, `${run.stdout}\n${run.stderr}`).toBe(0);
+    expect(readFileSync(programOut).toString()).toBe(remainder);
+    const simulated = await restore(cpt, join(work(), 'simulate-stdin'));
+    expect(simulated.exitCode, simulated.stdout + simulated.stderr).toBe(0);
+    expect(simulated.programStdout.toString()).toBe(remainder);
+    expect(existsSync(join(simulated.outdir, 'stdin.rest'))).toBe(false); // simulate reads cpt.1/stdin.rest itself
   }, 1_800_000);
 });
