@@ -139,3 +139,13 @@ export class VmAgentError extends LapidaryError {
 export class VmGdbServerError extends LapidaryError {
   readonly code = 'LAPIDARY_VM_GDBSERVER' as const;
 }
+
+/** Another live `lapidary create` is writing the same --directory (its lock file names the pid). */
+export class DirectoryBusyError extends LapidaryError {
+  readonly code = 'LAPIDARY_DIRECTORY_BUSY' as const;
+}
+
+/** A file system lapidary writes to is full (ENOSPC, EDQUOT); the message names the directory and the bytes needed. */
+export class NoSpaceError extends LapidaryError {
+  readonly code = 'LAPIDARY_NO_SPACE' as const;
+}

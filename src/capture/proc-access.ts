@@ -5,7 +5,11 @@ import { promisify } from 'node:util';
 
 /** Positional reads from a file-like source, as FileHandle.read does. */
 export interface RandomReader {
-  /** Read up to `length` bytes at byte `position` into `buffer` at `offset`; resolves the count read (0 or fewer at EOF or unreadable memory: EIO rejects). */
+  /**
+   * Read up to `length` bytes at byte `position` into `buffer` at `offset`; resolves the count read:
+   * fewer at EOF or at an unreadable page, 0 at EOF or (/proc/PID/mem) once the process's memory
+   * is gone; rejects with EIO when the first byte is unreadable memory.
+   */
   read(buffer: Buffer, offset: number, length: number, position: number): Promise<number>;
   close(): Promise<void>;
 }

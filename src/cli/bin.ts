@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { InterruptedError } from '../errors.js';
 import { installSignalCleanup } from '../gdb/cleanup.js';
 import { run } from './main.js';
 
@@ -14,7 +15,7 @@ const controller = new AbortController();
 installSignalCleanup({
   onSignal: (signal) => {
     process.exitCode = 130;
-    controller.abort(new Error(`interrupted by ${signal}`));
+    controller.abort(new InterruptedError(`interrupted by ${signal}`));
   },
 });
 const exitCode = await run(process.argv.slice(2), {

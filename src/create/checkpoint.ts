@@ -63,6 +63,8 @@ export interface CheckpointSettings {
   compressionLevel: number;
   /** Read memory from a copy-on-write snapshot child so the target resumes at once (default true). */
   snapshot?: boolean;
+  /** Aborted on SIGINT/SIGTERM: a checkpoint still being written is then discarded, not finished. */
+  signal?: AbortSignal;
   /** Notes that hold for every checkpoint of the run (how stdin was prepared: prepareStdin). */
   notes?: string[];
 }
@@ -279,6 +281,7 @@ async function finishCheckpoint(
     header: `checkpoint written by lapidary for gem5 v24.0 X86 SE: ${state.exe} pid ${state.pid} at rip ${hex(thread.gpr.rip)}`,
     pages: image.pages,
     compressionLevel: settings.compressionLevel,
+    signal: settings.signal,
     manifest: ({ pmem, checksums }): CheckpointManifest => ({
       format: MANIFEST_FORMAT,
       index: info.index,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planInstructionPoints, reachMarker, stepInstructions, type InstsMethod, type InstructionPlan, type Marker } from '../insts/index.js';
 import { takeCheckpoint, type CheckpointSettings, type CheckpointSummary } from './checkpoint.js';
-import type { CreateOutcome } from './interval.js';
+import { throwIfInterrupted, type CreateOutcome } from './interval.js';
 import type { LaunchedTarget, TargetSpec } from './launch.js';
 
 /** Instruction-count sampling: a checkpoint after `skip` instructions from main, then every `every`. */
@@ -64,13 +64,14 @@ export async function runInstructionCheckpoints(
     ?? Array.from({ length: policy.maxCheckpoints ?? 1 }, (_, i) => (policy.skip === 0n ? policy.every : policy.skip) + BigInt(i) * policy.every);
   let position = 0n;
   for (let i = 0; i < positions.length; i++) {
-    if (hooks.signal.aborted) break;
+    throwIfInterrupted(hooks.signal);
     const started = performance.now();
     const marker = plan?.markers[i];
     if (marker !== undefined) await reachMarker(target.session, marker, { pid: target.pid }, { method: policy.method === 'valgrind-gdb' ? 'valgrind-gdb' : 'valgrind-perf' });
     else await stepInstructions(target.session, positions[i]! - position);
     position = positions[i]!;
     outcome.nativeSeconds += (performance.now() - started) / 1000;
+    throwIfInterrupted(hooks.signal);
     const { written } = await takeCheckpoint(target, settings, i + 1, outcome.nativeSeconds, {
       instructions: position,
       ...(marker !== undefined ? { marker: markerRecord(marker) } : {}),

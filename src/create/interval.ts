@@ -22,6 +22,12 @@ export interface CreateOutcome {
   nativeSeconds: number;
 }
 
+/** Throw the InterruptedError that ends a create run once `signal` is aborted (SIGINT/SIGTERM). */
+export function throwIfInterrupted(signal: AbortSignal): void {
+  if (!signal.aborted) return;
+  throw signal.reason instanceof InterruptedError ? signal.reason : new InterruptedError('interrupted');
+}
+
 /**
  * Let the program run for up to `ms` milliseconds. Resolves with the stop if it stopped by
  * itself (exit, breakpoint, signal), or undefined if it is still running at the deadline.
@@ -54,7 +60,7 @@ export async function runIntervalCheckpoints(
   try {
     let untilNext = intervalMs;
     while (policy.maxCheckpoints === undefined || outcome.checkpoints.length < policy.maxCheckpoints) {
-      if (hooks.signal.aborted) throw new InterruptedError('interrupted; the checkpoints written so far are kept');
+      throwIfInterrupted(hooks.signal);
       const resumed = performance.now();
       let stop = (await resumeTarget(target)) ?? (await runFor(session, untilNext));
       if (stop === undefined) stop = await session.interrupt();
@@ -78,6 +84,7 @@ export async function runIntervalCheckpoints(
       }
       untilNext = intervalMs;
       await pendingWrite;
+      throwIfInterrupted(hooks.signal); // the signal may have come while the last write finished
       const elapsed = outcome.nativeSeconds;
       const index = outcome.checkpoints.length + 1;
       const { written } = await takeCheckpoint(target, settings, index, elapsed);

@@ -1,7 +1,9 @@
+import { rmSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { registerCleanup } from '../gdb/cleanup.js';
 import { GdbSession } from '../gdb/session.js';
 import { execArguments, execRun, fileExecAndSymbols } from '../mi/commands/index.js';
 import { LOCAL_PROC, type ProcAccess } from '../capture/proc-access.js';
@@ -53,9 +55,12 @@ export async function launchTarget(
 ): Promise<LaunchedTarget> {
   const work = await mkdtemp(join(tmpdir(), 'lapidary-launch-'));
   const specFile = join(work, 'spec');
-  await writeFile(specFile, launcherSpec(spec));
-  const session = await GdbSession.start({ cwd: spec.cwd, ...(options.transcript ? { transcript: options.transcript } : {}) });
+  // The spec holds the program's whole environment: it must not outlive the launch, even when gdb cannot start.
+  const unregister = registerCleanup(() => rmSync(work, { recursive: true, force: true }));
+  let session: GdbSession | undefined;
   try {
+    await writeFile(specFile, launcherSpec(spec), { mode: 0o600 });
+    session = await GdbSession.start({ cwd: spec.cwd, ...(options.transcript ? { transcript: options.transcript } : {}) });
     await configureLaunchSession(session, native);
     await fileExecAndSymbols(session, LAUNCHER);
     await execArguments(session, [specFile]);
@@ -65,9 +70,10 @@ export async function launchTarget(
     const started = await finishStart(session, LOCAL_PROC, spec, native, options.start, execStop, () => readFile(`${specFile}.err`, 'utf8').catch(() => ''));
     return { session, proc: LOCAL_PROC, ...started };
   } catch (error) {
-    await session.close();
+    await session?.close();
     throw error;
   } finally {
     await rm(work, { recursive: true, force: true });
+    unregister();
   }
 }

@@ -11,12 +11,24 @@ export type CleanupHook = () => void;
 
 const hooks = new Set<CleanupHook>();
 let exitListenerInstalled = false;
+/** Set once a handled SIGINT/SIGTERM ran the hooks: whatever is started afterwards is ended at once. */
+let signalled = false;
 
 /**
  * Run `hook` when the process exits (or on SIGINT/SIGTERM once installSignalCleanup() was called),
- * unless the returned function is called first to unregister it.
+ * unless the returned function is called first to unregister it. After such a signal was handled,
+ * the hook runs at once: a gdb or program started while the CLI unwinds (a launch that began
+ * before the signal) does not live on.
  */
 export function registerCleanup(hook: CleanupHook): () => void {
+  if (signalled) {
+    try {
+      hook();
+    } catch {
+      // as in runCleanups
+    }
+    return () => undefined;
+  }
   if (!exitListenerInstalled) {
     process.once('exit', runCleanups);
     exitListenerInstalled = true;
@@ -27,9 +39,13 @@ export function registerCleanup(hook: CleanupHook): () => void {
   };
 }
 
-/** Run and unregister every hook now. A throwing hook does not stop the others. */
+/**
+ * Run and unregister every hook now, the last registered first (a program before the gdb that
+ * runs it: gdb's death would kill the program at once through PTRACE_O_EXITKILL, re-parenting
+ * its workers to pid 1 before they are found). A throwing hook does not stop the others.
+ */
 export function runCleanups(): void {
-  for (const hook of [...hooks]) {
+  for (const hook of [...hooks].reverse()) {
     hooks.delete(hook);
     try {
       hook();
@@ -69,6 +85,7 @@ export function installSignalCleanup(options: SignalCleanupOptions = {}): () => 
   function handle(signal: NodeJS.Signals): void {
     runCleanups();
     if (options.onSignal !== undefined) {
+      signalled = true;
       options.onSignal(signal);
       return;
     }

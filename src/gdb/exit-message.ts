@@ -22,7 +22,7 @@ export function describeGdbExit(exit: TransportExit, activity: string): GdbProce
   const hint = notInstalled
     ? 'install the Debian package gdb (apt-get install gdb; scripts/setup.sh installs everything lapidary needs)'
     : exit.startError !== undefined
-    ? 'install gdb (13.1 is tested) or pass gdbPath'
+    ? 'check that gdb on PATH can be run (gdb --version)'
     : 'gdb crashed or was killed; rerun with a transcript to see the last exchange';
   return new GdbProcessError(parts.join('; '), { hint });
 }

@@ -1,14 +1,25 @@
 import type { MiAsyncRecord } from '../mi/index.js';
-import { killQuietly, registerCleanup } from './cleanup.js';
+import { registerCleanup } from './cleanup.js';
+import { killProcessTree, processGroupOf } from './process-tree.js';
+
+/** One live program: its pid, the process group it leads (if it does), and its cleanup hook. */
+interface LiveInferior {
+  pid: number;
+  group: number | undefined;
+  unregister: () => void;
+}
 
 /**
  * The programs a gdb runs, by thread group, from `=thread-group-started,id="i1",pid="1234"` until
  * `=thread-group-exited,id="i1"` (GDB manual, "GDB/MI Async Records"). Each live pid has a cleanup
  * hook: gdb starts programs in a process group of their own, so killing gdb's group misses them,
  * and a program whose gdb died is merely detached (possibly left stopped), not killed.
+ * A program that leads its own process group (gdb's fork_inferior makes one; a snapshot child
+ * shares the target's) takes along what it started: killing it kills its process tree and
+ * group (process-tree.ts), and when it exits, what it left running in its group is killed.
  */
 export class InferiorRegistry {
-  private readonly live = new Map<string, { pid: number; unregister: () => void }>();
+  private readonly live = new Map<string, LiveInferior>();
 
   /**
    * @param local whether the pids are processes of this machine. A remote target's pids (a
@@ -27,15 +38,34 @@ export class InferiorRegistry {
       const id = record.results.str('id');
       const pid = record.results.int('pid');
       this.forget(id);
-      this.live.set(id, { pid, unregister: this.local ? registerCleanup(() => killQuietly(pid)) : () => undefined });
+      // gdb reports the program once it stopped at its exec, after fork_inferior's setpgid.
+      const group = this.local && processGroupOf(pid) === pid ? pid : undefined;
+      this.live.set(id, { pid, group, unregister: this.local ? registerCleanup(() => killProcessTree(pid, group)) : () => undefined });
     } else if (record.asyncClass === 'thread-group-exited') {
-      this.forget(record.results.str('id'));
+      const id = record.results.str('id');
+      const group = this.live.get(id)?.group;
+      this.forget(id);
+      // The program ended (by itself or killed): what it left in its group would live on under
+      // pid 1. A snapshot child (in the same group) is still gdb's and may still be read; the
+      // ended program's pid is not signalled (it may already be reused).
+      if (group !== undefined) killProcessTree(group, group, new Set([group, ...[...this.live.values()].map((l) => l.pid)]));
     }
   }
 
-  /** SIGKILL every live program (gdb is dead or being killed) and forget them. */
+  /**
+   * SIGKILL what the live programs started (their process trees and groups), but not the programs
+   * themselves: before gdb kills a program, so that workers that left its group are still found
+   * as its descendants.
+   */
+  killStarted(): void {
+    if (!this.local) return;
+    const programs = new Set([...this.live.values()].map((l) => l.pid));
+    for (const { pid, group } of this.live.values()) killProcessTree(pid, group, programs);
+  }
+
+  /** SIGKILL every live program with what it started (gdb is dead or being killed) and forget them. */
   killAll(): void {
-    if (this.local) for (const { pid } of this.live.values()) killQuietly(pid);
+    if (this.local) for (const { pid, group } of this.live.values()) killProcessTree(pid, group);
     for (const id of [...this.live.keys()]) this.forget(id);
   }
 

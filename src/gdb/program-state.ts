@@ -51,6 +51,11 @@ export class ProgramState {
     return event;
   }
 
+  /** The programs are about to be killed through gdb: SIGKILL what they started first (inferiors.ts). */
+  killStarted(): void {
+    this.inferiors.killStarted();
+  }
+
   /** gdb is gone or going: SIGKILL every live program and forget it. */
   killAll(): void {
     this.inferiors.killAll();

@@ -132,7 +132,10 @@ export class GdbSession extends EventEmitter<GdbSessionEvents> implements MiComm
     return this.waitForStop({ timeoutMs: options.timeoutMs ?? DEFAULT_INTERRUPT_TIMEOUT_MS });
   }
 
-  /** Kill the program, running or stopped (CLI `kill`: MI has no such command). No-op without one. */
+  /**
+   * Kill the program, running or stopped (CLI `kill`: MI has no such command), and the processes
+   * it started (process-tree.ts). No-op without one.
+   */
   async killInferior(): Promise<void> {
     this.refuseWhenClosing('killing the program');
     await this.kill();
@@ -169,6 +172,7 @@ export class GdbSession extends EventEmitter<GdbSessionEvents> implements MiComm
 
   private async kill(): Promise<void> {
     if (this.inferiorPid === undefined) return;
+    this.program.killStarted();
     await this.execute('-interpreter-exec console "kill"');
     this.program.stops.failWaiters(new TargetExitedError('the program was killed'));
   }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { pendingCleanupCount, registerCleanup, runCleanups } from '../../src/gdb/index.js';
 
 describe('cleanup registry', () => {
-  it('runs every registered hook once, even when one throws, and forgets them', () => {
+  it('runs every registered hook once, the last registered first, even when one throws, and forgets them', () => {
     const ran: string[] = [];
     const before = pendingCleanupCount();
     registerCleanup(() => ran.push('a'));
@@ -13,7 +13,7 @@ describe('cleanup registry', () => {
     expect(pendingCleanupCount()).toBe(before + 3);
     runCleanups();
     runCleanups();
-    expect(ran).toEqual(['a', 'c']);
+    expect(ran).toEqual(['c', 'a']);
     expect(pendingCleanupCount()).toBe(0);
   });
 

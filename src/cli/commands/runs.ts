@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { RunStore } from '../../simulate/records.js';
+import { RUNS_DB, RunStore } from '../../simulate/records.js';
 import type { RunRecord, RunStatus } from '../../simulate/run-types.js';
 import { syncSlurmRuns } from '../../simulate/slurm/index.js';
 import { defineCommand } from '../command.js';
@@ -45,6 +45,11 @@ export const runsCommand = defineCommand({
   run: async (args, io: CliIo) => {
     const dir = resolve(io.cwd, args['checkpoint-dir']);
     if (!existsSync(dir)) throw new UsageError(`${dir} does not exist`, { hint: 'name the checkpoint directory parallel-simulate ran on' });
+    if (!existsSync(join(dir, RUNS_DB))) {
+      // Nothing was ever recorded here: answer so without making a database (a read makes no files).
+      io.stdout.write(args.json ? '[]\n' : `${runsTable([])}\n`);
+      return 0;
+    }
     const store = new RunStore(dir);
     const filter = { ...(args.status ? { status: args.status as RunStatus } : {}), ...(args.name ? { name: args.name } : {}) };
     try {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { addAbortSignal } from 'node:stream';
 import { availableParallelism } from 'node:os';
 import { crc32, createGzip, deflateRawSync } from 'node:zlib';
 
@@ -91,11 +92,15 @@ function storedMember(data: readonly Buffer[]): Buffer[] {
   return parts;
 }
 
-/** One gzip member holding `data` deflated at `level`, as zlib's output chunks (not joined). */
-function deflatedMember(data: readonly Buffer[], level: number): Promise<Buffer[]> {
+/**
+ * One gzip member holding `data` deflated at `level`, as zlib's output chunks (not joined).
+ * Aborting `signal` destroys the stream after the chunk being deflated (rejects with an AbortError).
+ */
+function deflatedMember(data: readonly Buffer[], level: number, signal?: AbortSignal): Promise<Buffer[]> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     const gzip = createGzip({ level, chunkSize: DEFLATE_CHUNK_BYTES });
+    if (signal !== undefined) addAbortSignal(signal, gzip);
     gzip.on('data', (chunk: Buffer) => chunks.push(chunk)).on('end', () => resolve(chunks)).on('error', reject);
     for (const buffer of data) gzip.write(buffer);
     gzip.end();
@@ -106,10 +111,27 @@ function deflatedMember(data: readonly Buffer[], level: number): Promise<Buffer[
  * One member of the image, ready to write: deflated at `level` when a sample shows the data
  * shrinks, stored otherwise (or when `level` is 0).
  */
-async function member(data: Buffer[], level: number): Promise<Buffer[]> {
+async function member(data: Buffer[], level: number, signal?: AbortSignal): Promise<Buffer[]> {
   const sample = data[0]?.subarray(0, SAMPLE_BYTES) ?? Buffer.alloc(0);
   if (level === 0 || deflateRawSync(sample, { level: 1 }).length > INCOMPRESSIBLE * sample.length) return storedMember(data);
-  return deflatedMember(data, level);
+  return deflatedMember(data, level, signal);
+}
+
+/**
+ * writev(2) every byte of `parts`: a short write (the file system filling up) is followed by a
+ * write of the rest, which then fails with the real error (ENOSPC, EDQUOT, EIO).
+ */
+async function writeAll(file: FileHandle, parts: readonly Buffer[]): Promise<void> {
+  let rest = parts.filter((p) => p.length > 0);
+  while (rest.length > 0) {
+    let { bytesWritten } = await file.writev(rest);
+    if (bytesWritten === 0) throw Object.assign(new Error('writev wrote nothing'), { code: 'ENOSPC' });
+    while (rest.length > 0 && bytesWritten >= rest[0]!.length) {
+      bytesWritten -= rest[0]!.length;
+      rest = rest.slice(1);
+    }
+    if (bytesWritten > 0) rest = [rest[0]!.subarray(bytesWritten), ...rest.slice(1)];
+  }
 }
 
 export interface PmemWriteResult {
@@ -128,8 +150,11 @@ export interface PmemWriteResult {
  * stream; its length (`rawBytes`) must not exceed the configured memory size. Hashing a member
  * overlaps writing the one before it.
  * @param level zlib compression level, 0 (store everything) or 1 (fastest) to 9 (smallest).
+ * @param signal once aborted, the members being deflated stop and the write rejects (with the
+ * signal's reason, or an AbortError); the caller removes the unfinished file. So a Ctrl-C does not
+ * wait for a gigabyte to be compressed.
  */
-export async function writePmem(path: string, pages: readonly Buffer[], level: number): Promise<PmemWriteResult> {
+export async function writePmem(path: string, pages: readonly Buffer[], level: number, signal?: AbortSignal): Promise<PmemWriteResult> {
   const file = await open(path, 'wx');
   const hash = createHash('sha256');
   let compressedBytes = 0;
@@ -138,7 +163,7 @@ export async function writePmem(path: string, pages: readonly Buffer[], level: n
     const pending: Array<Promise<Buffer[]>> = [];
     const startMember = (): void => {
       if (pending.length === inputs.length) return;
-      const next = member(inputs[pending.length]!, level);
+      const next = member(inputs[pending.length]!, level, signal);
       next.catch(() => undefined); // awaited in order below; a failure is rethrown there
       pending.push(next);
     };
@@ -146,16 +171,14 @@ export async function writePmem(path: string, pages: readonly Buffer[], level: n
     let writing: Promise<unknown> = Promise.resolve();
     for (let m = 0; m < inputs.length; m++) {
       const parts = await pending[m]!;
+      signal?.throwIfAborted();
       startMember();
       for (const part of parts) {
         hash.update(part);
         compressedBytes += part.length;
       }
       await writing;
-      const expected = parts.reduce((sum, p) => sum + p.length, 0);
-      writing = file.writev(parts).then(({ bytesWritten }) => {
-        if (bytesWritten !== expected) throw new Error(`short write to ${path}: ${bytesWritten} of ${expected} bytes`);
-      });
+      writing = writeAll(file, parts);
       writing.catch(() => undefined); // awaited before the next write or after the last
     }
     await writing;
