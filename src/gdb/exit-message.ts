@@ -9,9 +9,11 @@ import type { TransportExit } from './transport.js';
  * ``gdb was killed by SIGKILL (`-exec-run`); stderr: …; unfinished output: 7^done,va``.
  */
 export function describeGdbExit(exit: TransportExit, activity: string): GdbProcessError {
-  const notInstalled = (exit.startError as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+  const startError = exit.startError as (NodeJS.ErrnoException & { path?: string }) | undefined;
+  const notInstalled = startError?.code === 'ENOENT';
+  const tried = startError?.path ?? 'gdb';
   const how = notInstalled
-    ? 'gdb is not installed (no executable "gdb" in PATH)'
+    ? `gdb is not installed (no executable ${tried.includes('/') ? tried : `"${tried}" in PATH`})`
     : exit.startError !== undefined
     ? `gdb could not be started (${exit.startError.message})`
     : exit.signal !== null ? `gdb was killed by ${exit.signal}` : `gdb exited with status ${exit.exitCode ?? '?'}`;

@@ -83,8 +83,8 @@ describe('faults a real gdb can produce', () => {
   it('a gdbPath that does not exist rejects start() with GdbProcessError and a hint', async () => {
     const error = await GdbSession.start({ gdbPath: '/nonexistent/gdb' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(GdbProcessError);
-    expect((error as GdbProcessError).message).toMatch(/gdb could not be started \(spawn \/nonexistent\/gdb ENOENT\)/);
-    expect((error as GdbProcessError).hint).toMatch(/install gdb/);
+    expect((error as GdbProcessError).message).toMatch(/^gdb is not installed \(no executable \/nonexistent\/gdb\)/);
+    expect((error as GdbProcessError).hint).toMatch(/apt-get install gdb/);
   });
 
   it('gdb killed from outside: the pending wait rejects and the program is killed too', async () => {
