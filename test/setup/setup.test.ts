@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,7 @@ function emptyDpkgDatabase(): string {
   mkdirSync(join(dir, 'info'), { recursive: true });
   mkdirSync(join(dir, 'updates'), { recursive: true });
   writeFileSync(join(dir, 'status'), '');
+  for (const sub of [dir, join(dir, 'info'), join(dir, 'updates')]) chmodSync(sub, 0o755);
   return dir;
 }
 
@@ -38,7 +39,12 @@ const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 describe('scripts/setup.sh', () => {
   it('as a user other than root, prints the apt-get line that installs every missing Debian package and stops before npm ci', async () => {
     const asUser = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', '--'] : [];
-    const [file, ...args] = [...asUser, 'bash', join(ROOT, 'scripts', 'setup.sh')];
+    // The script and its package list, where that user can read them (a checkout under /root is not).
+    const checkout = join(workDir(), 'checkout');
+    mkdirSync(join(checkout, 'scripts'), { recursive: true });
+    for (const file of ['setup.sh', 'debian-packages.txt']) copyFileSync(join(ROOT, 'scripts', file), join(checkout, 'scripts', file));
+    for (const dir of [workDir(), checkout, join(checkout, 'scripts')]) chmodSync(dir, 0o755);
+    const [file, ...args] = [...asUser, 'bash', join(checkout, 'scripts', 'setup.sh')];
     const result = await execa(file!, args, {
       reject: false,
       stdin: 'ignore',
