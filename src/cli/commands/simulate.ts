@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
-import { Gem5FailedError } from '../../errors.js';
+import { Gem5FailedError, UsageError } from '../../errors.js';
 import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CACHES, gem5Argv, type CpuModel, type Gem5Invocation } from '../../gem5/run/invocation.js';
 import { locateGem5 } from '../../gem5/run/locate.js';
@@ -18,11 +18,12 @@ export const simulateCommand = defineCommand({
   builder: (y) =>
     y
       .option('start-checkpoint', { type: 'string', demandOption: true, describe: 'a cpt.N directory written by lapidary create' })
-      .option('cpu', { choices: ['atomic', 'timing', 'minor', 'o3'] as const, describe: 'CPU model after the restore (default atomic)' })
+      .option('cpu', { choices: ['atomic', 'timing', 'minor', 'o3'] as const, describe: 'CPU model after the restore (default: simulation.cpu of lapidary.yaml, else atomic)' })
       .option('system', { type: 'string', describe: 'your system file (docs/systems.md, examples in config/systems/): builds the detailed CPU, caches and memory' })
       .option('param', { type: 'array', string: true, default: [] as string[], describe: 'KEY=VALUE: a PARAMS value of the system file, repeatable' })
       .option('max-insts', { type: 'number', describe: 'stop after this many instructions (default: run to the program\'s exit)' })
-      .option('caches', { type: 'string', describe: `cache geometry (default for minor/o3: ${DEFAULT_CACHES}; none otherwise)` })
+      .option('caches', { type: 'string', describe: `cache geometry (default: simulation.caches of lapidary.yaml, else ${DEFAULT_CACHES} for minor/o3 and none otherwise)` })
+      .option('timeout', { type: 'number', describe: 'seconds after which gem5 is killed (default: simulation.timeout of lapidary.yaml, else none)' })
       .option('outdir', { type: 'string', default: 'm5out', describe: 'gem5 output directory (stats.txt, logs, program output)' })
       .option('debug-mode', { type: 'boolean', default: false, describe: 'run gem5.debug under gdb instead of gem5.opt' })
       .option('debug-flags', { type: 'string', describe: 'gem5 --debug-flags' })
@@ -31,7 +32,10 @@ export const simulateCommand = defineCommand({
   run: async (args, io: CliIo) => {
     const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
     const chosen = await chooseSystem(args, config.simulation?.system, io.cwd);
-    const cpu: CpuModel = args.cpu ?? 'atomic';
+    const defaults = config.simulation ?? {};
+    const cpu: CpuModel = args.cpu ?? defaults.cpu ?? 'atomic';
+    const timeoutSeconds = args.timeout ?? defaults.timeout;
+    if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
     const outdir = resolve(io.cwd, args.outdir);
     const checkpoint = resolve(io.cwd, args['start-checkpoint']);
     await verifyCheckpoint(checkpoint, await readManifest(checkpoint));
@@ -42,7 +46,7 @@ export const simulateCommand = defineCommand({
       outdir,
       ...prepared,
       cpu,
-      caches: args.caches ?? (cpu === 'o3' || cpu === 'minor' ? DEFAULT_CACHES : ''),
+      caches: args.caches ?? defaults.caches ?? (cpu === 'o3' || cpu === 'minor' ? DEFAULT_CACHES : ''),
       ...(chosen !== undefined ? { system: { path: chosen.system.path, params: chosen.system.params } } : {}),
       ...(args['max-insts'] !== undefined ? { maxInsts: BigInt(args['max-insts']) } : {}),
       ...(args['debug-flags'] ? { debugFlags: args['debug-flags'] } : {}),
@@ -62,8 +66,11 @@ export const simulateCommand = defineCommand({
       summarize(await readGem5Result(outdir));
       return debug.exitCode ?? 1;
     }
-    const outcome = await runGem5(run, { signal: io.signal });
+    const outcome = await runGem5(run, { signal: io.signal, ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}) });
     summarize(outcome.result);
+    if (outcome.timedOut) {
+      throw new Gem5FailedError(`gem5 ran past the ${timeoutSeconds} s timeout and was killed`, { hint: 'raise --timeout (or simulation.timeout in lapidary.yaml), or stop earlier with --max-insts', keptPath: outdir });
+    }
     if (outcome.failure !== undefined) {
       throw new Gem5FailedError(`gem5 failed: ${outcome.failure.detail}`, { hint: outcome.failure.hint, keptPath: outdir });
     }

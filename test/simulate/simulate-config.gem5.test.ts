@@ -1,0 +1,63 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { parseCpt, cptValue } from '../../src/gem5/checkpoint/ini.js';
+import { lapidary } from '../helpers/cli.js';
+import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
+import { fixture } from '../helpers/paths.js';
+import { testWorkDir } from '../helpers/work-dir.js';
+
+const work = testWorkDir('lapidary-simulate-config-');
+const env = { ...process.env, GEM5: GEM5 ?? '', STEPS: '6', STEP_MS: '40' };
+/** int-loop checkpoints, made by beforeAll. */
+let cpts: string;
+
+/** A directory holding `lapidary.yaml` with `text`. */
+function configDir(name: string, text: string): string {
+  const dir = join(work(), name);
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'lapidary.yaml'), text);
+  return dir;
+}
+
+/** gem5's own record of the system it built (m5out/config.ini), read as sections. */
+function gem5Config(outdir: string): (section: string, key: string) => string | undefined {
+  const sections = parseCpt(readFileSync(join(outdir, 'config.ini'), 'utf8'));
+  return (section, key) => cptValue(sections, section, key);
+}
+
+describe.skipIf(GEM5 === undefined)(`simulate takes its defaults from lapidary.yaml${GEM5_SKIP_REASON}`, () => {
+  beforeAll(async () => {
+    cpts = join(work(), 'cpts');
+    const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--interval', '0.1', '--directory', cpts, '--max-checkpoints', '2'], { env });
+    expect(made.exitCode, made.stderr).toBe(0);
+  }, 600_000);
+
+  it('uses simulation.cpu and simulation.caches of the lapidary.yaml found upward, and an option still wins', async () => {
+    const dir = configDir('found', 'simulation:\n  cpu: timing\n  caches: l1i=16KiB:4,l1d=16KiB:2,l2=256KiB:8\n');
+    const outdir = join(dir, 'm5out');
+    const run = await lapidary(['simulate', '--start-checkpoint', join(cpts, 'cpt.1'), '--outdir', outdir], { cwd: dir, env, timeoutMs: 900_000 });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain('with the timing CPU');
+    const ini = gem5Config(outdir);
+    expect(ini('system.switch_cpus', 'type')).toBe('BaseTimingSimpleCPU');
+    expect(ini('system.cpu.dcache', 'size')).toBe(String(16 * 1024));
+    expect(ini('system.cpu.dcache', 'assoc')).toBe('2');
+    expect(ini('system.cpu.l2cache', 'size')).toBe(String(256 * 1024));
+
+    const atomic = await lapidary(['simulate', '--start-checkpoint', join(cpts, 'cpt.1'), '--outdir', join(dir, 'atomic'), '--cpu', 'atomic', '--caches', ''], { cwd: dir, env, timeoutMs: 900_000 });
+    expect(atomic.exitCode, atomic.stderr).toBe(0);
+    expect(atomic.stderr).toContain('with the atomic CPU');
+    const atomicIni = gem5Config(join(dir, 'atomic'));
+    expect(atomicIni('system.cpu', 'type')).toBe('BaseAtomicSimpleCPU');
+    expect(atomicIni('system.cpu.dcache', 'size')).toBeUndefined();
+  }, 900_000);
+
+  it('kills gem5 after simulation.timeout seconds and says so', async () => {
+    const dir = configDir('timeout', 'simulation:\n  cpu: o3\n  timeout: 1\n');
+    const run = await lapidary(['simulate', '--start-checkpoint', join(cpts, 'cpt.1'), '--outdir', join(dir, 'm5out')], { cwd: dir, env, timeoutMs: 900_000 });
+    expect(run.exitCode).toBe(1);
+    expect(run.stderr).toContain('with the o3 CPU');
+    expect(run.stderr).toMatch(/error\[LAPIDARY_GEM5_FAILED\]: gem5 ran past the 1 s timeout and was killed/);
+  }, 900_000);
+});
