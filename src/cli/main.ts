@@ -14,6 +14,7 @@ import { configCommand } from './commands/config.js';
 import { vmCommand } from './commands/vm.js';
 import { gem5Command } from './commands/gem5.js';
 import { configHelp } from './config-help.js';
+import { CONFIG_OPTION, commandConfig } from './config-option.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render-error.js';
 
@@ -51,6 +52,7 @@ export async function run(allArgv: readonly string[], io: CliIo): Promise<number
     .usage('$0 <command> [options]\n\nNative runs under gdb/MI -> gem5 v24 SE checkpoints -> sampled simulation.')
     .strict()
     .option('config-help', { type: 'boolean', describe: 'print every lapidary.yaml key with its meaning' })
+    .option('config', CONFIG_OPTION)
     .middleware((args) => {
       if (args['config-help']) {
         io.stdout.write(configHelp());
@@ -58,6 +60,11 @@ export async function run(allArgv: readonly string[], io: CliIo): Promise<number
         throw new ConfigHelpShown();
       }
     }, true)
+    .middleware(async (args) => {
+      // Every verb accepts -c: a file given there is read and checked even by verbs that use
+      // none of its keys, so a wrong path or key is never ignored. `config init` writes it instead.
+      if (args.config !== undefined && args._[0] !== 'config') await commandConfig(args.config, io);
+    })
     .demandCommand(1, 'name a command; see lapidary --help')
     .recommendCommands()
     .exitProcess(false)

@@ -1,7 +1,6 @@
 import { join, resolve } from 'node:path';
 import { execa } from 'execa';
 import { Gem5FailedError, UsageError } from '../../errors.js';
-import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CACHES, gem5Argv, type CpuModel, type Gem5Invocation } from '../../gem5/run/invocation.js';
 import { locateGem5 } from '../../gem5/run/locate.js';
 import { readGem5Result, runGem5, type Gem5Result } from '../../gem5/run/run.js';
@@ -10,6 +9,7 @@ import { verifyCheckpoint } from '../../gem5/checkpoint/verify.js';
 import { prepareRun } from '../../simulate/prepare.js';
 import { chooseSystem } from '../system-option.js';
 import { defineCommand } from '../command.js';
+import { CONFIG_OPTION, commandConfig } from '../config-option.js';
 import { println, type CliIo } from '../io.js';
 
 export const simulateCommand = defineCommand({
@@ -28,9 +28,9 @@ export const simulateCommand = defineCommand({
       .option('debug-mode', { type: 'boolean', default: false, describe: 'run gem5.debug under gdb instead of gem5.opt' })
       .option('debug-flags', { type: 'string', describe: 'gem5 --debug-flags' })
       .option('checkpoint-at-end', { type: 'string', describe: 'write gem5\'s own checkpoint of the state where the run stops into this directory' })
-      .option('config', { alias: 'c', type: 'string', describe: 'lapidary.yaml (default: the first one found upward from here)' }),
+      .option('config', CONFIG_OPTION),
   run: async (args, io: CliIo) => {
-    const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+    const config = await commandConfig(args.config, io);
     const chosen = await chooseSystem(args, config.simulation?.system, io.cwd);
     const defaults = config.simulation ?? {};
     const cpu: CpuModel = args.cpu ?? defaults.cpu ?? 'atomic';
