@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { Gem5FailedError, UsageError } from '../../errors.js';
 import { DEFAULT_CACHES, gem5Argv, type CpuModel, type Gem5Invocation } from '../../gem5/run/invocation.js';
 import { locateGem5 } from '../../gem5/run/locate.js';
+import { checkpointByRestoreNumber } from '../../gem5/checkpoint/layout.js';
 import { readGem5Result, runGem5, type Gem5Result } from '../../gem5/run/run.js';
 import { readManifest } from '../../gem5/checkpoint/manifest.js';
 import { verifyCheckpoint } from '../../gem5/checkpoint/verify.js';
@@ -17,7 +18,9 @@ export const simulateCommand = defineCommand({
   describe: 'restore one checkpoint in gem5 and run it',
   builder: (y) =>
     y
-      .option('start-checkpoint', { type: 'string', demandOption: true, describe: 'a cpt.N directory written by lapidary create' })
+      .option('start-checkpoint', { type: 'string', describe: 'a cpt.N directory written by lapidary create' })
+      .option('checkpoint-dir', { type: 'string', describe: 'with -r k, as gem5\'s se.py: the directory holding the cpt.N checkpoints' })
+      .option('checkpoint-restore', { alias: 'r', type: 'number', describe: 'with --checkpoint-dir: restore its k-th checkpoint in numeric order (1-based, as se.py counts)' })
       .option('cpu', { choices: ['atomic', 'timing', 'minor', 'o3'] as const, describe: 'CPU model after the restore (default: simulation.cpu of lapidary.yaml, else atomic)' })
       .option('system', { type: 'string', describe: 'your system file (docs/systems.md, examples in config/systems/): builds the detailed CPU, caches and memory' })
       .option('param', { type: 'array', string: true, default: [] as string[], describe: 'KEY=VALUE: a PARAMS value of the system file, repeatable' })
@@ -37,7 +40,7 @@ export const simulateCommand = defineCommand({
     const timeoutSeconds = args.timeout ?? defaults.timeout;
     if (timeoutSeconds !== undefined && !(timeoutSeconds > 0)) throw new UsageError(`--timeout must be a positive number of seconds, got ${timeoutSeconds}`);
     const outdir = resolve(io.cwd, args.outdir);
-    const checkpoint = resolve(io.cwd, args['start-checkpoint']);
+    const checkpoint = await chosenCheckpoint(args, io.cwd);
     await verifyCheckpoint(checkpoint, await readManifest(checkpoint));
     const prepared = await prepareRun(checkpoint, outdir);
     const variant = args['debug-mode'] ? 'debug' : 'opt';
@@ -77,3 +80,26 @@ export const simulateCommand = defineCommand({
     return 0;
   },
 });
+
+/**
+ * The checkpoint directory `simulate` restores: `--start-checkpoint DIR`, or gem5 se.py's
+ * `--checkpoint-dir DIR -r k` (the k-th cpt.N of DIR, see checkpointByRestoreNumber).
+ * @throws UsageError when neither or both forms are given, or one is incomplete.
+ */
+async function chosenCheckpoint(
+  args: { 'start-checkpoint'?: string | undefined; 'checkpoint-dir'?: string | undefined; 'checkpoint-restore'?: number | undefined },
+  cwd: string,
+): Promise<string> {
+  const start = args['start-checkpoint'];
+  const dir = args['checkpoint-dir'];
+  const k = args['checkpoint-restore'];
+  const hint = 'name one checkpoint: --start-checkpoint DIR/cpt.N, or as with gem5\'s se.py, --checkpoint-dir DIR -r k';
+  if (start !== undefined) {
+    if (dir !== undefined || k !== undefined) throw new UsageError('--start-checkpoint and --checkpoint-dir/-r both name the checkpoint to restore; give one of them', { hint });
+    return resolve(cwd, start);
+  }
+  if (dir === undefined && k === undefined) throw new UsageError('no checkpoint to restore', { hint });
+  if (dir === undefined) throw new UsageError(`-r ${k} needs --checkpoint-dir DIR, the directory whose k-th checkpoint it restores`, { hint });
+  if (k === undefined) throw new UsageError(`--checkpoint-dir ${dir} needs -r k to say which of its checkpoints to restore`, { hint });
+  return (await checkpointByRestoreNumber(resolve(cwd, dir), k)).path;
+}

@@ -1,16 +1,18 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCpt, cptValue } from '../../src/gem5/checkpoint/ini.js';
 import { lapidary } from '../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { fixture } from '../helpers/paths.js';
+import { nativeRemainder } from '../helpers/restore.js';
 import { testWorkDir } from '../helpers/work-dir.js';
 
 const work = testWorkDir('lapidary-simulate-config-');
 const env = { ...process.env, GEM5: GEM5 ?? '', STEPS: '6', STEP_MS: '40' };
-/** int-loop checkpoints, made by beforeAll. */
+/** int-loop checkpoints and the native run's stdout, made by beforeAll. */
 let cpts: string;
+let nativeOut: string;
 
 /** A directory holding `lapidary.yaml` with `text`. */
 function configDir(name: string, text: string): string {
@@ -26,10 +28,11 @@ function gem5Config(outdir: string): (section: string, key: string) => string | 
   return (section, key) => cptValue(sections, section, key);
 }
 
-describe.skipIf(GEM5 === undefined)(`simulate takes its defaults from lapidary.yaml${GEM5_SKIP_REASON}`, () => {
+describe.skipIf(GEM5 === undefined)(`simulate: defaults from lapidary.yaml, gem5's --checkpoint-dir -r${GEM5_SKIP_REASON}`, () => {
   beforeAll(async () => {
     cpts = join(work(), 'cpts');
-    const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--interval', '0.1', '--directory', cpts, '--max-checkpoints', '2'], { env });
+    nativeOut = join(work(), 'native.out');
+    const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--interval', '0.1', '--directory', cpts, '--max-checkpoints', '3', '--stdout', nativeOut], { env });
     expect(made.exitCode, made.stderr).toBe(0);
   }, 600_000);
 
@@ -59,5 +62,22 @@ describe.skipIf(GEM5 === undefined)(`simulate takes its defaults from lapidary.y
     expect(run.exitCode).toBe(1);
     expect(run.stderr).toContain('with the o3 CPU');
     expect(run.stderr).toMatch(/error\[LAPIDARY_GEM5_FAILED\]: gem5 ran past the 1 s timeout and was killed/);
+  }, 900_000);
+
+  it('restores the k-th checkpoint with --checkpoint-dir DIR -r k, counted in order as se.py does', async () => {
+    const outdir = join(work(), 'r2');
+    const run = await lapidary(['simulate', '--checkpoint-dir', cpts, '-r', '2', '--cpu', 'atomic', '--outdir', outdir], { env, timeoutMs: 900_000 });
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stderr).toContain(`restoring ${join(cpts, 'cpt.2')} (`);
+    expect(readFileSync(join(outdir, 'program.stdout')).equals(nativeRemainder(readFileSync(nativeOut), join(cpts, 'cpt.2')))).toBe(true);
+
+    // Without cpt.1, -r 1 is the first checkpoint left: cpt.2 (configs/common/Simulation.py findCptDir).
+    const gap = join(work(), 'gap');
+    mkdirSync(gap);
+    for (const name of ['cpt.2', 'cpt.3']) symlinkSync(join(cpts, name), join(gap, name));
+    const first = await lapidary(['simulate', '--checkpoint-dir', gap, '--checkpoint-restore', '1', '--cpu', 'atomic', '--outdir', join(work(), 'gap-r1')], { env, timeoutMs: 900_000 });
+    expect(first.exitCode, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`restoring ${join(gap, 'cpt.2')} (`);
+    expect(readFileSync(join(work(), 'gap-r1', 'program.stdout')).equals(nativeRemainder(readFileSync(nativeOut), join(cpts, 'cpt.2')))).toBe(true);
   }, 900_000);
 });
