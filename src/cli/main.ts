@@ -65,7 +65,7 @@ export async function run(allArgv: readonly string[], io: CliIo): Promise<number
       // none of its keys, so a wrong path or key is never ignored. `config init` writes it instead.
       if (args.config !== undefined && args._[0] !== 'config') await commandConfig(args.config, io);
     })
-    .demandCommand(1, 'name a command; see lapidary --help')
+    .demandCommand(1, 'no command given')
     .recommendCommands()
     .exitProcess(false)
     .wrap(Math.min(110, (io.stdout as { columns?: number }).columns ?? 100))

@@ -151,20 +151,6 @@ export function parseStats(text: string, source = 'stats.txt'): StatsDump[] {
   return dumps;
 }
 
-/**
- * Counter differences `later − earlier` for a window between two dumps taken without a stats
- * reset in between. Stats missing from `earlier` count as 0 there (gem5 omits zero counters with
- * a prereq); stats missing from `later` are left out. Only counters subtract meaningfully: ratios
- * and formulas (cpi, ipc, rates, means, simSeconds rounded to 6 decimals) must be recomputed from
- * the differences, as {@link readCpi} does.
- */
-export function diffDumps(later: StatsDump, earlier: StatsDump): StatsDump {
-  const values: Record<string, number> = Object.create(null);
-  for (const [name, v] of Object.entries(later.values)) values[name] = v - (earlier.values[name] ?? 0);
-  const complete = later.complete && earlier.complete;
-  return { index: later.index, line: later.line, complete, values, info: later.info };
-}
-
 /** Where a CPI came from: the counters read and their sums. */
 export interface CpiReading {
   /** cycles / instructions (cycles per instruction). */
@@ -220,8 +206,8 @@ export function findCpuPrefixes(dump: Pick<StatsDump, 'values'>): string[] {
 
 /**
  * Cycles, committed instructions and CPI of one CPU over the window a dump covers: the dump must
- * follow a stats reset at the start of the measured window (`m5.stats.reset()` after warm-up), or
- * be a {@link diffDumps} of the dumps around it. CPI = `<cpu>.numCycles` / committed instructions
+ * follow a stats reset at the start of the measured window (`m5.stats.reset()` after warm-up), as
+ * config/lapidary_gem5.py does. CPI = `<cpu>.numCycles` / committed instructions
  * (see the counter list at `instructionsOf`); the same for O3, Minor, TimingSimple and
  * AtomicSimple, which all count `numCycles` in BaseCPU (v24: o3/cpu.cc, minor/pipeline.cc,
  * simple/timing.cc, simple/atomic.cc). Formulas `<cpu>.cpi` are not read: they are rounded to 6
@@ -252,9 +238,4 @@ export function readCpi(dump: Pick<StatsDump, 'values'>, cpuPrefix: string): Cpi
     });
   }
   return { cpi: cycles / insts.sum, cycles, instructions: insts.sum, stats: [cyclesStat, ...insts.stats] };
-}
-
-/** CPI (cycles per committed instruction) of `cpuPrefix` over a dump's window; see {@link readCpi}. */
-export function cpiOf(dump: Pick<StatsDump, 'values'>, cpuPrefix: string): number {
-  return readCpi(dump, cpuPrefix).cpi;
 }
