@@ -47,7 +47,7 @@ export interface SlurmCluster {
   partition: string;
   /** process.env plus SLURM_CONF: the environment for Slurm clients and lapidary. */
   env: NodeJS.ProcessEnv;
-  /** Run a Slurm client against this cluster. */
+  /** Run a Slurm client against this cluster, in `dir`. */
   run(program: string, args: readonly string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Wait until sinfo shows the node in `state` (e.g. `idle`), or throw after `timeoutMs`. */
   waitForNode(state: RegExp, timeoutMs?: number): Promise<void>;
@@ -226,7 +226,9 @@ export async function startSlurmCluster(options: { memoryMiB?: number; defMemPer
     ].join('\n'));
     const env = { ...process.env, SLURM_CONF: paths.conf };
     const run = async (program: string, args: readonly string[]) => {
-      const done = await execa(program, args, { env, reject: false, stdin: 'ignore', timeout: 60_000 });
+      // In the cluster's directory: a job submitted without --output writes slurm-<job>_<task>.out
+      // into sbatch's working directory, which would otherwise be the repository.
+      const done = await execa(program, args, { cwd: dir, env, reject: false, stdin: 'ignore', timeout: 60_000 });
       return { exitCode: done.exitCode ?? -1, stdout: String(done.stdout), stderr: String(done.stderr) };
     };
     start('slurmctld', FOUND.slurmctld!, ['-D', '-f', paths.conf]);
