@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { skipMarker } from './skip.js';
 
 /** The host CPU's feature flags as the kernel reports them (the `flags` line of /proc/cpuinfo). */
 export const HOST_CPU_FLAGS: ReadonlySet<string> = new Set(
@@ -13,4 +14,8 @@ export const HOST_CPU_FLAGS: ReadonlySet<string> = new Set(
  */
 export const AVX2_STRING_SKIP_REASON = ['avx2', 'bmi2'].every((f) => HOST_CPU_FLAGS.has(f))
   ? ''
-  : ` [skipped: the host CPU lacks ${['avx2', 'bmi2'].filter((f) => !HOST_CPU_FLAGS.has(f)).join(' and ')}, so glibc has no AVX2 string variants to pick; run on an x86-64 host with AVX2]`;
+  : skipMarker({
+    tier: 'host CPU with AVX2',
+    reason: `the host CPU lacks ${['avx2', 'bmi2'].filter((f) => !HOST_CPU_FLAGS.has(f)).join(' and ')}, so glibc has no AVX2 string variants to pick`,
+    enable: 'npm test on an x86-64 host with AVX2 and BMI2 (Haswell or later)',
+  });

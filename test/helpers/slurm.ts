@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { skipMarker } from './skip.js';
 
 /**
  * A real one-node Slurm cluster on loopback for the Slurm tests: Debian's munged, slurmctld and
@@ -35,7 +36,9 @@ const MISSING = PROGRAMS.filter((p) => FOUND[p] === undefined);
 /** Whether the Slurm packages are installed; the Slurm tests are skipped (with the reason) otherwise. */
 export const SLURM_AVAILABLE = MISSING.length === 0;
 /** Why the Slurm tests are skipped, for the test names. */
-export const SLURM_SKIP_REASON = SLURM_AVAILABLE ? '' : ` [skipped: Slurm not installed (no ${MISSING.join(', ')}); apt-get install slurmctld slurmd slurm-client munge]`;
+export const SLURM_SKIP_REASON = SLURM_AVAILABLE
+  ? ''
+  : skipMarker({ tier: 'Slurm', reason: `Slurm not installed (no ${MISSING.join(', ')})`, enable: 'apt-get install slurmctld slurmd slurm-client munge (as root), then npm test' });
 
 export interface SlurmCluster {
   /** The temporary directory holding everything (removed by stop() unless KEEP=1). */

@@ -2,10 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  estimateCost, independentCounts, methodsAvailable, planInstructionPoints, reachMarker, type ProgramSpec,
+  estimateCost, independentCounts, planInstructionPoints, reachMarker, type ProgramSpec,
 } from '../../src/insts/index.js';
 import { fixture } from '../helpers/paths.js';
-import { launch, program } from './helpers.js';
+import { launch, methodTiers, program } from './helpers.js';
 import { testWorkDir } from '../helpers/work-dir.js';
 
 /**
@@ -15,7 +15,7 @@ import { testWorkDir } from '../helpers/work-dir.js';
  * route's locations since the previous marker against the profile; each position is confirmed by
  * an independent Valgrind count; the program then runs on to its end with the same output.
  */
-const available = new Map((await methodsAvailable()).map((m) => [m.method, m.available]));
+const { available, skipReason } = await methodTiers();
 const work = testWorkDir('lapidary-insts-long-');
 
 /** Deterministic text (a seeded generator), about `bytes` long. */
@@ -65,7 +65,7 @@ async function checkEvery(spec: ProgramSpec, every: bigint, name: string): Promi
   expect(readFileSync(join(work(), `${name}.native.out`))).toEqual(readFileSync(spec.stdout!));
 }
 
-describe.skipIf(!available.get('valgrind-perf'))('exact positions at scale (perf breakpoints)', () => {
+describe.skipIf(!available.get('valgrind-perf'))(`exact positions at scale (perf breakpoints)${skipReason('valgrind-perf')}`, () => {
   it('a C fixture of ~10^8 instructions, every 10^7', async () => {
     await checkEvery(program(fixture('insts-mix'), [], work(), work(), 'mix-long'), 10_000_000n, 'mix-long');
   }, 900_000);

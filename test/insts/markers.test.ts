@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { symbolFileOffset } from '../../src/insts/elf.js';
 import {
-  independentCounts, methodsAvailable, nativeAddress, planInstructionPoints, reachMarker, readNativeMaps, stepInstructions,
+  independentCounts, nativeAddress, planInstructionPoints, reachMarker, readNativeMaps, stepInstructions,
   type InstructionPlan, type Marker, type ProgramSpec,
 } from '../../src/insts/index.js';
 import { fixture } from '../helpers/paths.js';
-import { gdbRegisters, launch, program, ptraceStates, type SteppedState } from './helpers.js';
+import { gdbRegisters, launch, methodTiers, program, ptraceStates, type SteppedState } from './helpers.js';
 import { testWorkDir } from '../helpers/work-dir.js';
 
 /**
@@ -16,7 +16,7 @@ import { testWorkDir } from '../helpers/work-dir.js';
  * Valgrind count by another algorithm, native single-stepping with ptrace (the registers at each
  * position), and the native run under gdb reaching each marker (registers equal to ptrace's).
  */
-const available = new Map((await methodsAvailable()).map((m) => [m.method, m.available]));
+const { available, skipReason } = await methodTiers();
 const work = testWorkDir('lapidary-insts-');
 
 const exe = fixture('insts-mix');
@@ -30,7 +30,7 @@ function summary(m: Marker): unknown {
   return { count: m.count, object: m.object, offset: m.offset, hits: m.hits, rep: m.rep, route: m.route };
 }
 
-describe.skipIf(!available.get('valgrind-gdb'))('instruction markers of a C fixture', () => {
+describe.skipIf(!available.get('valgrind-gdb'))(`instruction markers of a C fixture${skipReason('valgrind-gdb')}`, () => {
   beforeAll(async () => {
     spec = program(exe, [], work(), work(), 'mix');
     // The first rep movsb: its first arrival, counted independently.
@@ -83,7 +83,7 @@ describe.skipIf(!available.get('valgrind-gdb'))('instruction markers of a C fixt
     }
   });
 
-  it.skipIf(!available.get('valgrind-perf'))('is reached natively under gdb with kernel-counted breakpoints, in the single-stepped state', async () => {
+  it.skipIf(!available.get('valgrind-perf'))(`is reached natively under gdb with kernel-counted breakpoints, in the single-stepped state${skipReason('valgrind-perf')}`, async () => {
     const target = await launch(spec, work(), 'perf');
     try {
       for (const marker of plan.markers) {
