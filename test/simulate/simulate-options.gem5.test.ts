@@ -2,14 +2,17 @@ import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCpt, cptValue } from '../../src/gem5/checkpoint/ini.js';
+import { parseStats } from '../../src/gem5/run/stats.js';
 import { lapidary } from '../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
+import { checkpointNames } from '../helpers/checkpoints.js';
 import { fixture } from '../helpers/paths.js';
 import { nativeRemainder } from '../helpers/restore.js';
 import { testWorkDir } from '../helpers/work-dir.js';
 
-const work = testWorkDir('lapidary-simulate-config-');
-const env = { ...process.env, GEM5: GEM5 ?? '', STEPS: '6', STEP_MS: '40' };
+const work = testWorkDir('lapidary-simulate-options-');
+// 12 steps 60 ms apart, run to the end (so its stdout is complete): several checkpoints 0.1 s apart even on a loaded machine.
+const env = { ...process.env, GEM5: GEM5 ?? '', STEPS: '12', STEP_MS: '60' };
 /** int-loop checkpoints and the native run's stdout, made by beforeAll. */
 let cpts: string;
 let nativeOut: string;
@@ -32,7 +35,7 @@ describe.skipIf(GEM5 === undefined)(`simulate: defaults from lapidary.yaml, gem5
   beforeAll(async () => {
     cpts = join(work(), 'cpts');
     nativeOut = join(work(), 'native.out');
-    const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--interval', '0.1', '--directory', cpts, '--max-checkpoints', '3', '--stdout', nativeOut], { env });
+    const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--interval', '0.1', '--directory', cpts, '--stdout', nativeOut], { env });
     expect(made.exitCode, made.stderr).toBe(0);
   }, 600_000);
 
@@ -74,10 +77,25 @@ describe.skipIf(GEM5 === undefined)(`simulate: defaults from lapidary.yaml, gem5
     // Without cpt.1, -r 1 is the first checkpoint left: cpt.2 (configs/common/Simulation.py findCptDir).
     const gap = join(work(), 'gap');
     mkdirSync(gap);
-    for (const name of ['cpt.2', 'cpt.3']) symlinkSync(join(cpts, name), join(gap, name));
+    for (const name of checkpointNames(cpts).slice(1)) symlinkSync(join(cpts, name), join(gap, name));
     const first = await lapidary(['simulate', '--checkpoint-dir', gap, '--checkpoint-restore', '1', '--cpu', 'atomic', '--outdir', join(work(), 'gap-r1')], { env, timeoutMs: 900_000 });
     expect(first.exitCode, first.stderr).toBe(0);
     expect(first.stderr).toContain(`restoring ${join(gap, 'cpt.2')} (`);
     expect(readFileSync(join(work(), 'gap-r1', 'program.stdout')).equals(nativeRemainder(readFileSync(nativeOut), join(cpts, 'cpt.2')))).toBe(true);
+  }, 900_000);
+
+  it('parallel-simulate leaves the warm-up window and the measured window as two dumps in stats.txt', async () => {
+    const one = join(work(), 'one');
+    mkdirSync(one);
+    symlinkSync(join(cpts, 'cpt.1'), join(one, 'cpt.1'));
+    const run = await lapidary(['parallel-simulate', '-d', one, '--cpu', 'timing', '--name', 'windows', '--warmup-insts', '20000', '--detail-insts', '10000', '-j', '1'], { env, timeoutMs: 900_000 });
+    expect(run.exitCode, run.stderr).toBe(0);
+    {
+      const dumps = parseStats(readFileSync(join(one, 'runs', 'windows', 'cpt.1', 'stats.txt'), 'utf8'));
+      expect(dumps.map((d) => d.complete)).toEqual([true, true]);
+      // TimingSimpleCPU commits the instruction at which the stop event fires: one more than asked.
+      expect(dumps[0]!.values['system.switch_cpus.commitStats0.numInsts']).toBe(20_001);
+      expect(dumps[1]!.values['system.switch_cpus.commitStats0.numInsts']).toBe(10_000);
+    }
   }, 900_000);
 });

@@ -175,26 +175,17 @@ function perThread(values: Record<string, number>, cpu: string, name: (t: number
 }
 
 /**
- * Committed-instruction counters of a CPU, newest naming first:
- * 1. gem5 ≥ v23.0, every CPU model (BaseCPU::CommitCPUStats, src/cpu/base.cc):
- *    `<cpu>.commitStats<t>.numInsts`, found through `numOps` because `numInsts` has a prereq on
- *    itself and vanishes when 0. O3 (o3/commit.cc), Minor (minor/execute.cc), Timing and Atomic
- *    (simple/base.cc) and KVM all increment it.
- * 2. gem5 ≤ v22.1 O3: `<cpu>.committedInsts` (a per-thread vector; `::total` with 2+ threads).
- * 3. gem5 ≤ v22.1 Timing/Atomic: `<cpu>.exec_context.thread_<t>.numInsts`.
- * 4. gem5 ≤ v22.1 Minor: `<cpu>.numInsts`.
+ * Committed-instruction counter of a CPU in gem5 ≥ v23.0, every CPU model
+ * (BaseCPU::CommitCPUStats, src/cpu/base.cc): `<cpu>.commitStats<t>.numInsts`, summed over
+ * hardware threads t, found through `numOps` because `numInsts` has a prereq on itself and
+ * vanishes when 0. O3 (o3/commit.cc), Minor (minor/execute.cc), Timing and Atomic
+ * (simple/base.cc) and KVM all increment it. (lapidary restores only into gem5 v24, so the older
+ * names `committedInsts`, `exec_context.thread_<t>.numInsts` are not read.)
  * Not used: `simInsts` (a functor over never-reset counters, so it includes warm-up) and
  * `<cpu>.thread_<t>.numInsts` (stays 0 on the simple CPUs in v24).
  */
 function instructionsOf(values: Record<string, number>, cpu: string) {
-  const one = (name: string) => (name in values ? { stats: [name], sum: values[name]! } : undefined);
-  return (
-    perThread(values, cpu, (t) => `.commitStats${t}.numInsts`, (t) => `.commitStats${t}.numOps`) ??
-    one(`${cpu}.committedInsts::total`) ??
-    one(`${cpu}.committedInsts`) ??
-    perThread(values, cpu, (t) => `.exec_context.thread_${t}.numInsts`) ??
-    one(`${cpu}.numInsts`)
-  );
+  return perThread(values, cpu, (t) => `.commitStats${t}.numInsts`, (t) => `.commitStats${t}.numOps`);
 }
 
 /** Prefixes of the CPUs in a dump (every BaseCPU prints `<prefix>.numCycles`), in file order. */
