@@ -33,6 +33,9 @@ const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
   gem5Command,
 ] as unknown as ReadonlyArray<CommandSpec<never>>;
 
+/** Verbs whose -c names the lapidary.yaml they write, not one to read first. */
+const WRITES_CONFIG: ReadonlySet<string> = new Set(['config', 'gem5']);
+
 /** Thrown by the --config-help middleware to stop parsing once the help is printed. */
 class ConfigHelpShown extends Error {}
 
@@ -62,8 +65,9 @@ export async function run(allArgv: readonly string[], io: CliIo): Promise<number
     }, true)
     .middleware(async (args) => {
       // Every verb accepts -c: a file given there is read and checked even by verbs that use
-      // none of its keys, so a wrong path or key is never ignored. `config init` writes it instead.
-      if (args.config !== undefined && args._[0] !== 'config') await commandConfig(args.config, io);
+      // none of its keys, so a wrong path or key is never ignored. `config init` and `gem5 build`
+      // write it instead (it may not exist yet).
+      if (args.config !== undefined && !WRITES_CONFIG.has(String(args._[0]))) await commandConfig(args.config, io);
     })
     .demandCommand(1, 'no command given')
     .recommendCommands()

@@ -20,7 +20,10 @@ const VERB_ARGS: Record<string, (dir: string) => string[]> = {
   config: () => ['config', 'init', '--force'],
   vm: () => ['vm', 'status'],
   'run-task': (dir) => ['run-task', join(dir, 'task.json')],
+  gem5: (dir) => ['gem5', 'build', '--source', dir, '--dry-run'],
 };
+/** Verbs whose -c names the file they write (tested below and in test/gem5/build.test.ts). */
+const WRITERS = ['config', 'gem5'];
 
 describe('-c/--config on every verb', () => {
   it('every verb of lapidary --help (and the hidden run-task) is covered here', async () => {
@@ -30,7 +33,7 @@ describe('-c/--config on every verb', () => {
     expect([...verbs, 'run-task'].sort()).toEqual(Object.keys(VERB_ARGS).sort());
   });
 
-  it.each(Object.keys(VERB_ARGS).filter((v) => v !== 'config'))('%s reads the file -c names, relative to the current directory, and stops at an invalid one', async (verb) => {
+  it.each(Object.keys(VERB_ARGS).filter((v) => !WRITERS.includes(v)))('%s reads the file -c names, relative to the current directory, and stops at an invalid one', async (verb) => {
     const dir = join(work(), verb);
     mkdirSync(join(dir, 'elsewhere'), { recursive: true });
     writeFileSync(join(dir, 'elsewhere', 'bad.yaml'), 'simulation:\n  jobs: 0\n');
