@@ -93,8 +93,10 @@ describe.skipIf(GEM5 === undefined)(`simulate: defaults from lapidary.yaml, gem5
     {
       const dumps = parseStats(readFileSync(join(one, 'runs', 'windows', 'cpt.1', 'stats.txt'), 'utf8'));
       expect(dumps.map((d) => d.complete)).toEqual([true, true]);
-      // TimingSimpleCPU commits the instruction at which the stop event fires: one more than asked.
-      expect(dumps[0]!.values['system.switch_cpus.commitStats0.numInsts']).toBe(20_001);
+      // TimingSimpleCPU may count the instruction during which the stop event fires: one more than
+      // asked, depending on where the checkpoint lies (100 001 in test/fixtures/stats, 20 000 here at times).
+      expect(dumps[0]!.values['system.switch_cpus.commitStats0.numInsts']).toBeGreaterThanOrEqual(20_000);
+      expect(dumps[0]!.values['system.switch_cpus.commitStats0.numInsts']).toBeLessThanOrEqual(20_001);
       expect(dumps[1]!.values['system.switch_cpus.commitStats0.numInsts']).toBe(10_000);
     }
   }, 900_000);

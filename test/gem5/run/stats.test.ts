@@ -31,7 +31,7 @@ const RUNS = [
   // [file, detailed CPU model, warm-up instructions committed, tick at the end of warm-up, at the end]
   ['o3-warmup-measure.stats.txt', 'O3', 100_000, 25_472_000, 37_972_000],
   ['minor-warmup-measure.stats.txt', 'Minor', 100_000, 105_646_000, 158_146_000],
-  // TimingSimpleCPU's commit counter includes the instruction at which the stop event fired.
+  // Here TimingSimpleCPU's commit counter includes the instruction during which the stop event fired.
   ['timing-warmup-measure.stats.txt', 'Timing', 100_001, 120_385_500, 180_385_500],
 ] as const;
 
