@@ -7,6 +7,7 @@ export default defineConfig({
     hookTimeout: 300_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
-    reporters: ['default'],
+    // skipped-tiers lists, after vitest's summary, each tier skipped here, why, and how to run it.
+    reporters: ['default', './test/reporters/skipped-tiers.ts'],
   },
 });

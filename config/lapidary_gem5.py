@@ -322,6 +322,8 @@ def main():
             event = run(active, args.warmup_insts, "lapidary warm-up done")
             if event.getCause() != "lapidary warm-up done":
                 return result(event.getCause(), event.getCode(), phases)
+            # stats.txt then holds two dumps: the warm-up window, then the measured one (last).
+            m5.stats.dump()
         m5.stats.reset()
         event = run(active, args.detail_insts, "lapidary detailed region done")
         m5.stats.dump()

@@ -21,8 +21,8 @@ import {
   listRegisterNames, listRegisterValues, readMemoryBlocks, threadInfo,
 } from '../src/mi/index.js';
 
-/** Where the program is compiled; fixed, because its path is part of the transcripts. */
-const BUILD_DIR = '/tmp/lapidary-record-mi-target';
+/** Where the program is compiled for the stored transcripts; fixed, because its path is part of them. */
+export const BUILD_DIR = '/tmp/lapidary-record-mi-target';
 /** Registers whose raw formats the transcripts document. */
 const REGISTERS = ['rip', 'eflags', 'st0', 'xmm0', 'ymm0', 'fs_base', 'mxcsr'];
 const STOP_TIMEOUT_MS = 10_000;
@@ -159,19 +159,23 @@ export function gdbVersionLine(gdbPath = 'gdb'): string {
   return execFileSync(gdbPath, ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? 'unknown gdb';
 }
 
-/** Compile mi-target.c (debug paths relative to `root`) into BUILD_DIR; returns the binary. */
-export function buildTarget(root: string): string {
-  mkdirSync(BUILD_DIR, { recursive: true });
-  const binary = join(BUILD_DIR, 'mi-target');
+/** Compile mi-target.c (debug paths relative to `root`) into `buildDir`; returns the binary. */
+export function buildTarget(root: string, buildDir = BUILD_DIR): string {
+  mkdirSync(buildDir, { recursive: true });
+  const binary = join(buildDir, 'mi-target');
   const base = resolve(root); // no trailing slash, or the prefix map would leave `.fixtures/…`
   execFileSync('gcc', ['-g', '-O0', `-fdebug-prefix-map=${base}=.`, '-o', binary, join(base, 'fixtures/c/mi-target.c')], { cwd: base });
   return binary;
 }
 
-/** Record `scenarios` into `outDir/<name>.mi`, running gdb in `root`. Returns the files written. */
-export async function recordScenarios(root: string, outDir: string, scenarios: readonly Scenario[] = SCENARIOS): Promise<string[]> {
+/**
+ * Record `scenarios` into `outDir/<name>.mi`, running gdb in `root`, with mi-target compiled into
+ * `buildDir` (BUILD_DIR for the stored transcripts; a temporary directory for a drift check).
+ * Returns the files written.
+ */
+export async function recordScenarios(root: string, outDir: string, scenarios: readonly Scenario[] = SCENARIOS, buildDir = BUILD_DIR): Promise<string[]> {
   mkdirSync(outDir, { recursive: true });
-  const binary = buildTarget(root);
+  const binary = buildTarget(root, buildDir);
   const version = gdbVersionLine();
   const written: string[] = [];
   for (const scenario of scenarios) {

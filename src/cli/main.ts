@@ -15,6 +15,7 @@ import { vmCommand } from './commands/vm.js';
 import { gem5Command } from './commands/gem5.js';
 import { simpointCommand } from './commands/simpoint.js';
 import { configHelp } from './config-help.js';
+import { CONFIG_OPTION, commandConfig } from './config-option.js';
 import type { CliIo } from './io.js';
 import { renderError } from './render-error.js';
 
@@ -33,6 +34,9 @@ const COMMANDS: ReadonlyArray<CommandSpec<never>> = [
   vmCommand,
   gem5Command,
 ] as unknown as ReadonlyArray<CommandSpec<never>>;
+
+/** Verbs whose -c names the lapidary.yaml they write, not one to read first. */
+const WRITES_CONFIG: ReadonlySet<string> = new Set(['config', 'gem5']);
 
 /** Thrown by the --config-help middleware to stop parsing once the help is printed. */
 class ConfigHelpShown extends Error {}
@@ -53,6 +57,7 @@ export async function run(allArgv: readonly string[], io: CliIo): Promise<number
     .usage('$0 <command> [options]\n\nNative runs under gdb/MI -> gem5 v24 SE checkpoints -> sampled simulation.')
     .strict()
     .option('config-help', { type: 'boolean', describe: 'print every lapidary.yaml key with its meaning' })
+    .option('config', CONFIG_OPTION)
     .middleware((args) => {
       if (args['config-help']) {
         io.stdout.write(configHelp());
@@ -60,7 +65,13 @@ export async function run(allArgv: readonly string[], io: CliIo): Promise<number
         throw new ConfigHelpShown();
       }
     }, true)
-    .demandCommand(1, 'name a command; see lapidary --help')
+    .middleware(async (args) => {
+      // Every verb accepts -c: a file given there is read and checked even by verbs that use
+      // none of its keys, so a wrong path or key is never ignored. `config init` and `gem5 build`
+      // write it instead (it may not exist yet).
+      if (args.config !== undefined && !WRITES_CONFIG.has(String(args._[0]))) await commandConfig(args.config, io);
+    })
+    .demandCommand(1, 'no command given')
     .recommendCommands()
     .exitProcess(false)
     .wrap(Math.min(110, (io.stdout as { columns?: number }).columns ?? 100))

@@ -71,7 +71,7 @@ export async function loadConfig(path: string | undefined, cwd: string): Promise
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`);
+    throw new ConfigError(`cannot read ${file}: ${(error as Error).message}`, { hint: 'give -c the path of an existing lapidary.yaml, or write one with lapidary config init' });
   }
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });

@@ -4,7 +4,7 @@ import { DELETED_SUFFIX } from '../capture/procfs/maps.js';
 import type { PageImage } from '../capture/memory.js';
 import { isReopenableDevice, isWritable } from '../capture/fds.js';
 import { CHECKPOINT_PREFIX } from '../gem5/checkpoint/layout.js';
-import { MANIFEST_FORMAT, type CheckpointManifest, type OpenFileRecord, type SimPointRecord, type StdioRecord } from '../gem5/checkpoint/manifest.js';
+import { MANIFEST_FORMAT, closedFdNote, type CheckpointManifest, type OpenFileRecord, type SimPointRecord, type StdioRecord } from '../gem5/checkpoint/manifest.js';
 import { PMEM_FILE, renderCheckpoint } from '../gem5/checkpoint/render.js';
 import { sePyArguments } from '../gem5/checkpoint/se-py.js';
 import { CheckpointDirWriter, sha256File } from '../gem5/checkpoint/write.js';
@@ -248,7 +248,7 @@ async function finishCheckpoint(
     await writer.abort();
     throw error;
   }
-  const closed = state.fds.filter((f) => f.disposition === 'closed');
+  const closed = state.fds.filter((f) => f.disposition === 'closed').map((f) => ({ fd: f.fd, target: f.target, reason: f.reason ?? '' }));
   const sections = renderCheckpoint(state, {
     pageAddrs: image.pageAddrs,
     memSize,
@@ -263,7 +263,7 @@ async function finishCheckpoint(
       : []),
     ...state.notes.map((n) => n.message),
     ...(unreadStdin !== undefined ? [unreadStdin] : []),
-    ...closed.map((f) => `fd ${f.fd} (${f.target}) is closed after restore: ${f.reason}`),
+    ...closed.map(closedFdNote),
     ...changed,
     ...(unreserved > 0
       ? [`gem5's memory size (${memSize / MiB} MiB) leaves out the ${unreserved} untouched pages (${(BigInt(unreserved) * BigInt(PAGE_SIZE)) / MiB} MiB) of MAP_NORESERVE mappings; a restored run that touches more than the spare (at least 256 MiB) stops with gem5's "Out of memory"`]
@@ -315,7 +315,7 @@ async function finishCheckpoint(
         bytesCompressed: pmem.compressedBytes,
       },
       files,
-      closedFds: closed.map((f) => ({ fd: f.fd, target: f.target, reason: f.reason ?? '' })),
+      closedFds: closed,
       notes,
       checksums,
     }),

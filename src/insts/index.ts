@@ -7,7 +7,7 @@
  */
 export type { CodeLocation, HopAction, InstsMethod, InstsOrigin, Marker, PointSpec, ProgramSpec, RepAction, RouteAction, StepAction } from './types.js';
 export { InstsError } from './errors.js';
-export { independentCounts, planInstructionPoints, type InstructionPlan, type PlanOptions } from './plan.js';
+export { valgrindRecount, planInstructionPoints, type InstructionPlan, type PlanOptions } from './plan.js';
 export {
   nativeAddress, nativeLocation, parseNativeMaps, reachMarker, readNativeMaps, repStringLength, stepInstructions,
   type NativeMapping, type NativeTarget, type ReachOptions, type ReachResult,

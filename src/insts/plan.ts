@@ -281,12 +281,14 @@ export async function planInstructionPoints(program: ProgramSpec, points: PointS
 }
 
 /**
- * An independent count, for checking plans and native stops: the position of the `hits`-th
- * arrival (since the origin, the origin's own included) at each location, counted by a second
- * lapinsts run that adds one per instruction instead of summing segments and planning routes.
+ * A second count under Valgrind, for checking plans: the position of the `hits`-th arrival
+ * (since the origin, the origin's own included) at each location, counted by a second lapinsts
+ * run that adds one per instruction instead of summing segments and planning routes. It shares
+ * Valgrind and the lapinsts tool with the plan, so it is not independent of them: the
+ * independent reference is native ptrace single-stepping (lapidary-insts-ptrace --steps).
  * Returns undefined for a location the program does not reach that often.
  */
-export async function independentCounts(
+export async function valgrindRecount(
   program: ProgramSpec,
   markers: ReadonlyArray<CodeLocation & { hits: bigint }>,
   options: { origin?: InstsOrigin; removeVdso?: boolean; timeoutMs?: number; keepDir?: string } = {},

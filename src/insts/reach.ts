@@ -180,11 +180,10 @@ export interface ReachOptions {
   timeoutMs?: number;
 }
 
+/** Where reachMarker left the program (at the marker's count, which it does not measure again) and what it took. */
 export interface ReachResult {
   /** Native address of the marker's instruction, where the program now stands. */
   pc: bigint;
-  /** The position reached (the marker's count). */
-  count: bigint;
   seconds: number;
   /** Counted breakpoint hits and single-steps used. */
   hits: number;
@@ -282,7 +281,7 @@ export async function reachMarker(session: GdbSession, marker: Marker, native: N
       if ((eflags & RF) !== 0n) await writeRegister(session, 'eflags', eflags & ~RF);
     }
     marker.pc = pc;
-    return { pc, count: marker.count, seconds: (performance.now() - started) / 1000, hits, steps, verified: checks.length };
+    return { pc, seconds: (performance.now() - started) / 1000, hits, steps, verified: checks.length };
   } finally {
     helper?.dispose();
   }

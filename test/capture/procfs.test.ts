@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { parseAuxv } from '../../src/capture/procfs/auxv.js';
 import { parseFdinfo } from '../../src/capture/procfs/fdinfo.js';
 import { parseStackLimit } from '../../src/capture/procfs/limits.js';
 import { parseMaps } from '../../src/capture/procfs/maps.js';
@@ -50,15 +49,5 @@ describe('/proc parsers', () => {
   it('reads the soft stack limit', () => {
     expect(parseStackLimit('Limit                     Soft Limit           Hard Limit           Units     \nMax stack size            8388608              unlimited            bytes     \n')).toBe(8388608n);
     expect(parseStackLimit('Max stack size            unlimited            unlimited            bytes     \n')).toBeUndefined();
-  });
-
-  it('reads auxv pairs up to AT_NULL', () => {
-    const bytes = new Uint8Array(48);
-    const view = new DataView(bytes.buffer);
-    view.setBigUint64(0, 33n, true);
-    view.setBigUint64(8, 0x7ffff7fc1000n, true);
-    view.setBigUint64(16, 6n, true);
-    view.setBigUint64(24, 4096n, true);
-    expect(parseAuxv(bytes)).toEqual([[33n, 0x7ffff7fc1000n], [6n, 4096n]]);
   });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recordScenarios, SCENARIOS } from '../../scripts/record-mi.js';
+import { BUILD_DIR, recordScenarios, SCENARIOS } from '../../scripts/record-mi.js';
 import { parseRecord, type MiEntries, type MiValue } from '../../src/mi/index.js';
 import { loadTranscript, TRANSCRIPT_DIR, type Transcript } from '../mi/helpers/transcript.js';
 
@@ -14,6 +14,8 @@ import { loadTranscript, TRANSCRIPT_DIR, type Transcript } from '../mi/helpers/t
  */
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const freshDir = mkdtempSync(join(tmpdir(), 'lapidary-mi-drift-'));
+/** mi-target is compiled here, not into the stored transcripts' BUILD_DIR, so that nothing outlives the test. */
+const freshBuild = join(freshDir, 'build');
 afterAll(() => { if (process.env.KEEP_DRIFT === undefined) rmSync(freshDir, { recursive: true, force: true }); });
 
 /** A value's structure: `c` for a c-string, names for tuples, the distinct item shapes of lists. */
@@ -32,8 +34,11 @@ function distinct(shapes: unknown[]): string[] {
   return [...new Set(shapes.map((shape) => JSON.stringify(shape)))].sort();
 }
 
-/** Per command (token stripped): its result's class and shape; plus the set of out-of-band shapes. */
-function transcriptShape(transcript: Transcript) {
+/**
+ * Per command (token stripped): its result's class and shape; plus the set of out-of-band shapes.
+ * `buildDir`, where the transcript's mi-target was compiled, is written as BUILD_DIR in commands.
+ */
+function transcriptShape(transcript: Transcript, buildDir = BUILD_DIR) {
   const results = new Map<number, unknown>();
   const outOfBand = new Set<string>();
   for (const { text } of transcript.received) {
@@ -46,13 +51,13 @@ function transcriptShape(transcript: Transcript) {
   // start() adds `unset environment LC_ALL` when lapidary runs without a UTF-8 locale (see src/gdb/locale.ts).
   const commands = transcript.sent.filter(({ command }) => !/environment LC_ALL/.test(command));
   return {
-    commands: commands.map(({ token, command }) => ({ command, result: results.get(token) })),
+    commands: commands.map(({ token, command }) => ({ command: command.replaceAll(buildDir, BUILD_DIR), result: results.get(token) })),
     outOfBand: [...outOfBand].sort(),
   };
 }
 
 describe('recorded transcripts still describe the installed gdb', async () => {
-  const fresh = await recordScenarios(ROOT, freshDir);
+  const fresh = await recordScenarios(ROOT, freshDir, SCENARIOS, freshBuild);
 
   it('records every scenario', () => {
     expect(fresh.map((file) => file.slice(freshDir.length + 1))).toEqual(SCENARIOS.map((scenario) => `${scenario.name}.mi`));
@@ -60,7 +65,9 @@ describe('recorded transcripts still describe the installed gdb', async () => {
 
   it.each(SCENARIOS.map((scenario) => scenario.name))('%s has the shapes of the stored transcript', (name) => {
     const stored = transcriptShape(loadTranscript(name));
-    const now = transcriptShape(loadTranscript(name, freshDir));
+    const recorded = loadTranscript(name, freshDir);
+    expect(recorded.sent.map((s) => s.command)).toContain(`-file-exec-and-symbols "${join(freshBuild, 'mi-target')}"`);
+    const now = transcriptShape(recorded, freshBuild);
     expect(now, `re-recorded ${name}.mi differs in shape from ${TRANSCRIPT_DIR}${name}.mi`).toEqual(stored);
   });
 });

@@ -8,13 +8,16 @@ import { recordGem5Path } from '../../src/gem5/build/record.js';
 import { runGem5Build } from '../../src/gem5/build/run.js';
 import { lapidary } from '../helpers/cli.js';
 import { GEM5 } from '../helpers/gem5.js';
+import { skipMarker } from '../helpers/skip.js';
 import { testWorkDir } from '../helpers/work-dir.js';
 
 const workDir = testWorkDir('lapidary-gem5-build-');
 
 /** The gem5 source tree GEM5 was built in (SRC/build/X86/gem5.opt), when it is one. No test here builds gem5. */
 const SOURCE = GEM5 !== undefined && existsSync(join(dirname(GEM5), '..', '..', 'SConstruct')) ? join(dirname(GEM5), '..', '..') : undefined;
-const SOURCE_SKIP = SOURCE === undefined ? ' [skipped: no gem5 source tree (set GEM5 to SRC/build/X86/gem5.opt of a gem5 v24 tree)]' : '';
+const SOURCE_SKIP = SOURCE === undefined
+  ? skipMarker({ tier: 'gem5 source tree', reason: 'GEM5 is not SRC/build/X86/gem5.opt of a gem5 v24 source tree', enable: 'GEM5=<gem5 v24 source tree>/build/X86/gem5.opt npm test' })
+  : '';
 
 describe('lapidary gem5 build', () => {
   it.skipIf(SOURCE === undefined)(`--dry-run prints the wrappers, the defconfig and the scons command lines, and writes nothing${SOURCE_SKIP}`, async () => {

@@ -13,9 +13,14 @@ export interface Restored {
   outdir: string;
 }
 
-/** `lapidary simulate --start-checkpoint <cpt> --cpu atomic` into `outdir`, with the test's gem5. */
+/**
+ * `lapidary simulate --start-checkpoint <cpt> --cpu atomic` into `outdir`, with the test's gem5.
+ * The CPU is named so that a simulation.cpu in a lapidary.yaml above the repository does not
+ * change what the restore tests run; `extra` may name another.
+ */
 export async function restore(checkpoint: string, outdir: string, extra: string[] = []): Promise<Restored> {
-  const run = await lapidary(['simulate', '--start-checkpoint', checkpoint, '--outdir', outdir, ...extra], {
+  const cpu = extra.includes('--cpu') ? [] : ['--cpu', 'atomic'];
+  const run = await lapidary(['simulate', '--start-checkpoint', checkpoint, '--outdir', outdir, ...cpu, ...extra], {
     env: { ...process.env, GEM5: GEM5 ?? '' },
     timeoutMs: 900_000,
   });

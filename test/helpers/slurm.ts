@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { availableParallelism, hostname, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { skipMarker } from './skip.js';
 
 /**
  * A real one-node Slurm cluster on loopback for the Slurm tests: Debian's munged, slurmctld and
@@ -35,7 +36,9 @@ const MISSING = PROGRAMS.filter((p) => FOUND[p] === undefined);
 /** Whether the Slurm packages are installed; the Slurm tests are skipped (with the reason) otherwise. */
 export const SLURM_AVAILABLE = MISSING.length === 0;
 /** Why the Slurm tests are skipped, for the test names. */
-export const SLURM_SKIP_REASON = SLURM_AVAILABLE ? '' : ` [skipped: Slurm not installed (no ${MISSING.join(', ')}); apt-get install slurmctld slurmd slurm-client munge]`;
+export const SLURM_SKIP_REASON = SLURM_AVAILABLE
+  ? ''
+  : skipMarker({ tier: 'Slurm', reason: `Slurm not installed (no ${MISSING.join(', ')})`, enable: 'apt-get install slurmctld slurmd slurm-client munge (as root), then npm test' });
 
 export interface SlurmCluster {
   /** The temporary directory holding everything (removed by stop() unless KEEP=1). */
@@ -47,7 +50,7 @@ export interface SlurmCluster {
   partition: string;
   /** process.env plus SLURM_CONF: the environment for Slurm clients and lapidary. */
   env: NodeJS.ProcessEnv;
-  /** Run a Slurm client against this cluster. */
+  /** Run a Slurm client against this cluster, in `dir`. */
   run(program: string, args: readonly string[]): Promise<{ exitCode: number; stdout: string; stderr: string }>;
   /** Wait until sinfo shows the node in `state` (e.g. `idle`), or throw after `timeoutMs`. */
   waitForNode(state: RegExp, timeoutMs?: number): Promise<void>;
@@ -226,7 +229,9 @@ export async function startSlurmCluster(options: { memoryMiB?: number; defMemPer
     ].join('\n'));
     const env = { ...process.env, SLURM_CONF: paths.conf };
     const run = async (program: string, args: readonly string[]) => {
-      const done = await execa(program, args, { env, reject: false, stdin: 'ignore', timeout: 60_000 });
+      // In the cluster's directory: a job submitted without --output writes slurm-<job>_<task>.out
+      // into sbatch's working directory, which would otherwise be the repository.
+      const done = await execa(program, args, { cwd: dir, env, reject: false, stdin: 'ignore', timeout: 60_000 });
       return { exitCode: done.exitCode ?? -1, stdout: String(done.stdout), stderr: String(done.stderr) };
     };
     start('slurmctld', FOUND.slurmctld!, ['-D', '-f', paths.conf]);

@@ -5,7 +5,8 @@ import { promisify } from 'node:util';
 import { launchTarget, type LaunchedTarget } from '../../src/create/launch.js';
 import { GEM5_GLIBC_TUNABLES, targetEnvironment, type NativeEnvironment } from '../../src/create/native-env.js';
 import type { GdbSession } from '../../src/gdb/session.js';
-import { PTRACE_HELPER, type CodeLocation, type ProgramSpec } from '../../src/insts/index.js';
+import { methodsAvailable, PTRACE_HELPER, type CodeLocation, type InstsMethod, type ProgramSpec } from '../../src/insts/index.js';
+import { skipMarker } from '../helpers/skip.js';
 
 /** lapidary's default native environment (what `lapidary create` runs the program with). */
 export const NATIVE: NativeEnvironment = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, removeVdso: true };
@@ -65,4 +66,24 @@ export async function gdbRegisters(session: GdbSession): Promise<Registers> {
     regs[name] = BigInt(value.split(' ')[0]!);
   }
   return regs as Registers;
+}
+
+/**
+ * The instruction-counting methods usable here, and for each a skip marker ('' when usable) for
+ * the tests that need it, with the probe's reason and what enables the method.
+ */
+export async function methodTiers(): Promise<{ available: Map<InstsMethod, boolean>; skipReason(method: InstsMethod): string }> {
+  const methods = await methodsAvailable();
+  return {
+    available: new Map(methods.map((m) => [m.method, m.available])),
+    skipReason(method) {
+      const entry = methods.find((m) => m.method === method);
+      if (entry === undefined || entry.available) return '';
+      const reason = entry.reason ?? 'not available';
+      const enable = /valgrind|lapinsts|not built/.test(reason)
+        ? 'apt-get install valgrind, then npm test (it rebuilds the native helpers)'
+        : 'npm test on a host (not a VM guest) whose kernel delivers hardware breakpoints to perf, with kernel.perf_event_paranoid <= 2';
+      return skipMarker({ tier: `instruction positions (${method})`, reason, enable });
+    },
+  };
 }

@@ -84,23 +84,26 @@ describe('rowsFromRunResults', () => {
     parseStats(readFileSync(new URL(`../fixtures/stats/${name}`, import.meta.url), 'utf8'))[index]!.values;
 
   it('reads CPI from the measured dump and marks runs whose stats have none', () => {
+    // Real gem5 v24 dumps (test/fixtures/stats/README.md): the measured window of an O3 run, and
+    // the same run's second dump cut off before the CPU's counters.
     const out = rowsFromRunResults(
       [
         { id: 'r0', checkpoint: 'cpt.0', status: 'ok', stats: stats('o3-warmup-measure.stats.txt', 1) },
-        { id: 'r1', status: 'ok', stats: stats('stalled-truncated.stats.txt', 0) },
+        { id: 'r1', status: 'ok', stats: stats('o3-truncated.stats.txt', 1) },
         { id: 'r2', status: 'timed-out' },
         { id: 'r3', status: 'ok', weight: 0.5 },
       ],
-      { cpuPrefix: 'system.cpu' },
+      { cpuPrefix: 'system.switch_cpus' },
     );
+    // as gem5 printed them: numCycles 25000, commitStats0.numInsts 50000, cpi 0.500000
     expect(out[0]).toEqual({
-      id: 'r0', checkpoint: 'cpt.0', status: 'ok', weight: 1, cpi: 1.23457, cycles: 123_457,
-      instructions: 100_000, simSeconds: 0.000041, hostSeconds: 0.41,
+      id: 'r0', checkpoint: 'cpt.0', status: 'ok', weight: 1, cpi: 0.5, cycles: 25_000,
+      instructions: 50_000, simSeconds: 0.000013, hostSeconds: 0.72,
     });
     expect(out[1]).toMatchObject({ id: 'r1', checkpoint: 'r1', status: 'stats-invalid' });
-    expect(out[1]!.error).toMatch(/committed no instructions/);
+    expect(out[1]!.error).toMatch(/no stat system\.switch_cpus\.numCycles/);
     expect(out[2]).toEqual({ id: 'r2', checkpoint: 'r2', status: 'timed-out', weight: 1 });
     expect(out[3]).toMatchObject({ status: 'stats-invalid', weight: 0.5, error: 'the run left no statistics' });
-    expect(samplesOf(out)).toEqual([{ checkpoint: 'cpt.0', weight: 1, cpi: 1.23457, cycles: 123_457, instructions: 100_000 }]);
+    expect(samplesOf(out)).toEqual([{ checkpoint: 'cpt.0', weight: 1, cpi: 0.5, cycles: 25_000, instructions: 50_000 }]);
   });
 });

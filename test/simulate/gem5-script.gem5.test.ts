@@ -5,6 +5,7 @@ import { lapidary } from '../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { fixture } from '../helpers/paths.js';
 import { testWorkDir } from '../helpers/work-dir.js';
+import { skipMarker } from '../helpers/skip.js';
 
 const work = testWorkDir('lapidary-script-');
 const env = { ...process.env, GEM5: GEM5 ?? '' };
@@ -23,7 +24,7 @@ async function runs(name: string): Promise<Run[]> {
   return JSON.parse(listed.stdout) as Run[];
 }
 
-describe.skipIf(skip)(`parallel-simulate --gem5-script runs gem5's se.py unchanged over lapidary checkpoints${skip ? GEM5_SKIP_REASON || ' [skipped: no se.py]' : ''}`, () => {
+describe.skipIf(skip)(`parallel-simulate --gem5-script runs gem5's se.py unchanged over lapidary checkpoints${skip ? GEM5_SKIP_REASON || skipMarker({ tier: 'gem5 se.py', reason: `no configs/deprecated/example/se.py in the source tree of ${GEM5}`, enable: 'GEM5=<gem5 v24 source tree>/build/X86/gem5.opt npm test' }) : ''}`, () => {
   beforeAll(async () => {
     cpts = join(work(), 'int-loop');
     writeFileSync(join(work(), 'two.commands'), 'checkpoint\ncontinue\ncheckpoint\nexit\n');

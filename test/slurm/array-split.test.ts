@@ -33,7 +33,7 @@ describe.skipIf(!SLURM_AVAILABLE)(`Slurm arrays split at the cluster's MaxArrayS
   it('submits a 3-run batch as arrays of 2 and 1 runs, and tracks both to the end', async () => {
     const env = { ...cluster.env, GEM5: standin.gem5 };
     // the cluster refuses the single array the batch would otherwise be
-    const single = await cluster.run('sbatch', ['--test-only', '--array=0-2', '--wrap', 'true']);
+    const single = await cluster.run('sbatch', ['--test-only', '--array=0-2', '--output=/dev/null', '--wrap', 'true']);
     expect(single.stderr).toMatch(/Invalid job array specification/);
 
     const cpts = join(work, 'cpts');

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { findGuestKernel } from '../../src/vm/kernel.js';
 import { QEMU } from '../../src/vm/qemu.js';
+import { skipMarker } from '../helpers/skip.js';
 
 /** Debian packages the VM tests need (docs/vm.md). */
 export const VM_PACKAGES = 'qemu-system-x86 linux-image-amd64 gdbserver busybox-static xz-utils';
@@ -21,4 +22,6 @@ const problem = missing() ?? await findGuestKernel().then(() => undefined, (erro
 
 /** Whether the VM tests can run here; they are reported as skipped (with the reason in their name) otherwise. */
 export const VM_AVAILABLE = problem === undefined;
-export const VM_SKIP_REASON = problem === undefined ? '' : ` [skipped: ${problem}; install ${VM_PACKAGES}]`;
+export const VM_SKIP_REASON = problem === undefined
+  ? ''
+  : skipMarker({ tier: 'QEMU guest (--vm)', reason: problem, enable: `apt-get install ${VM_PACKAGES}, then npm test` });

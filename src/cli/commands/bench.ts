@@ -22,7 +22,7 @@ export const benchCommand = defineCommand({
     println(io.stdout, 'SPEC CPU 2017 (needs spec2017.install_path in lapidary.yaml; --size test|train|refrate|refspeed|ref; --invocation K):');
     for (const b of spec) {
       const invocations = Object.entries(b.invocations).map(([size, n]) => `${size} ${n}`).join(', ');
-      println(io.stdout, `  ${b.name.padEnd(18)} ${b.suite.padEnd(9)} ${b.language.join('+').padEnd(10)} invocations: ${invocations}${b.companion ? '  (unscored companion)' : ''}`);
+      println(io.stdout, `  ${b.name.padEnd(18)} ${b.suite.padEnd(9)} ${b.language.join(', ').padEnd(19)} invocations: ${invocations}${b.companion ? '  (unscored companion)' : ''}`);
     }
     return 0;
   },

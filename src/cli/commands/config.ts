@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { CONFIG_FILE } from '../../config/load.js';
 import { defineCommand } from '../command.js';
+import { CONFIG_OPTION } from '../config-option.js';
 import { println, type CliIo } from '../io.js';
 
 const STARTER = `# lapidary.yaml: lapidary's configuration (lapidary --config-help lists every key).
@@ -33,10 +34,13 @@ simulation:
 
 export const configCommand = defineCommand({
   command: 'config init',
-  describe: 'write a commented starter lapidary.yaml in the current directory',
-  builder: (y) => y.option('force', { type: 'boolean', default: false, describe: 'overwrite an existing lapidary.yaml' }),
+  describe: 'write a commented starter lapidary.yaml in the current directory (or at -c PATH)',
+  builder: (y) =>
+    y
+      .option('force', { type: 'boolean', default: false, describe: 'overwrite an existing lapidary.yaml' })
+      .option('config', { ...CONFIG_OPTION, describe: `where to write it (default: ${CONFIG_FILE} in the current directory)` }),
   run: async (args, io: CliIo) => {
-    const path = resolve(io.cwd, CONFIG_FILE);
+    const path = resolve(io.cwd, args.config ?? CONFIG_FILE);
     if (!args.force && (await access(path).then(() => true, () => false))) {
       throw new UsageError(`${path} already exists`, { hint: 'use --force to overwrite it' });
     }

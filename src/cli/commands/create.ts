@@ -16,10 +16,10 @@ import { launchTarget, type LaunchedTarget, type StartPoint, type TargetSpec } f
 import { prepareStdin } from '../../create/stdin.js';
 import { GEM5_GLIBC_TUNABLES, GEM5_OPENSSL_IA32CAP, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
 import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
-import { loadConfig } from '../../config/load.js';
 import { chooseMethod, estimateCost, type InstsMethod } from '../../insts/index.js';
 import { launchTargetInVm } from '../../vm/launch.js';
 import { defineCommand } from '../command.js';
+import { CONFIG_OPTION, commandConfig } from '../config-option.js';
 import { checkpointPrinter, passthrough } from '../create/output.js';
 import { println, type CliIo } from '../io.js';
 import { runCheckpointShell } from '../shell.js';
@@ -42,7 +42,7 @@ const createOptions = (y: Argv) =>
     .option('bench', { type: 'string', describe: 'a built-in workload or SPEC CPU 2017 benchmark instead of --cmd (lapidary bench list)' })
     .option('size', { type: 'string', describe: 'with --bench: small|default for built-in workloads, test|train|refrate|refspeed|ref for SPEC' })
     .option('invocation', { type: 'number', describe: 'with --bench for SPEC: which of the benchmark\'s invocations to run (1-based)' })
-    .option('config', { alias: 'c', type: 'string', describe: 'lapidary.yaml (default: the first one found upward from here)' })
+    .option('config', CONFIG_OPTION)
     .option('interval', { type: 'number', describe: 'checkpoint every this many seconds of native execution (fractions allowed)' })
     .option('interval-insts', { type: 'number', describe: 'checkpoint every this many retired instructions, exactly, counted from main' })
     .option('skip-insts', { type: 'number', default: 0, describe: 'with --interval-insts: the first checkpoint after this many instructions (default: one interval)' })
@@ -150,7 +150,7 @@ async function createIn(directory: string, args: CreateArgs, io: CliIo): Promise
 
 /** Launch the target and write its checkpoints into the locked `directory`; returns the exit code. */
 async function checkpointInto(directory: string, args: CreateArgs, io: CliIo): Promise<number> {
-  const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+  const config = await commandConfig(args.config, io);
   const resolved = await resolveTarget(args, directory, io.cwd, config);
   if (resolved.needsVm !== undefined && !args.vm) {
     println(io.stderr, `lapidary: note: ${resolved.needsVm}; run with --vm for checkpoints gem5 can continue`);

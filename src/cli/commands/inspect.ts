@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { cptValue, parseCpt } from '../../gem5/checkpoint/ini.js';
 import { listCheckpoints } from '../../gem5/checkpoint/layout.js';
-import { MANIFEST_FILE, readManifest } from '../../gem5/checkpoint/manifest.js';
+import { closedFdNote, MANIFEST_FILE, readManifest } from '../../gem5/checkpoint/manifest.js';
 import { sePyArguments } from '../../gem5/checkpoint/se-py.js';
 import { verifyCheckpoint } from '../../gem5/checkpoint/verify.js';
 import { defineCommand } from '../command.js';
@@ -38,12 +38,15 @@ export const inspectCommand = defineCommand({
       const s = `system.cpu.workload.vmalist.Vma${i}`;
       println(io.stdout, `  ${hex(value(s, 'addrRangeStart'))}-${hex(value(s, 'addrRangeEnd'))}  ${value(s, 'name')}`);
     }
-    println(io.stdout, 'files reopened by gem5:');
+    println(io.stdout, `files reopened by gem5 (${manifest.files.length}):`);
     for (const f of manifest.files) println(io.stdout, `  fd ${f.fd}  ${f.path} at ${f.offset}${f.snapshot ? ` (snapshot ${f.snapshot})` : ''}`);
-    for (const f of manifest.closedFds) println(io.stdout, `  fd ${f.fd}  closed: ${f.reason}`);
+    println(io.stdout, `descriptors closed after restore (${manifest.closedFds.length}):`);
+    for (const f of manifest.closedFds) println(io.stdout, `  fd ${f.fd}  ${f.target}: ${f.reason}`);
     const stdin = manifest.stdio.stdin;
     if (stdin?.rest !== undefined) println(io.stdout, `stdin: ${stdin.target} at ${stdin.offset}; the unread rest (${stdin.restBytes} bytes) is ${join(dir, stdin.rest)}`);
-    for (const note of manifest.notes) println(io.stdout, `note: ${note}`);
+    // The closed descriptors' notes repeat the list above.
+    const listed = new Set(manifest.closedFds.map(closedFdNote));
+    for (const note of manifest.notes.filter((n) => !listed.has(n))) println(io.stdout, `note: ${note}`);
     // se.py's -r k is the k-th cpt.N of the directory in numeric order (configs/common/Simulation.py findCptDir).
     const k = (await listCheckpoints(dirname(dir))).findIndex((c) => c.name === basename(dir)) + 1;
     if (k > 0) println(io.stdout, `gem5's se.py restores it with: gem5.opt ${shellWords(sePyArguments(dir, k, manifest))}`);

@@ -4,7 +4,6 @@ import { InterruptedError, UsageError } from '../../errors.js';
 import type { Executor } from '../../simulate/executor.js';
 import { RunStore } from '../../simulate/records.js';
 import { SlurmExecutor, syncSlurmRuns } from '../../simulate/slurm/index.js';
-import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CACHES } from '../../gem5/run/invocation.js';
 import { locateGem5 } from '../../gem5/run/locate.js';
 import { runBatch } from '../../simulate/batch.js';
@@ -12,6 +11,7 @@ import { LocalPoolExecutor } from '../../simulate/local-pool.js';
 import type { RunParameters, RunScript } from '../../simulate/run-types.js';
 import { wholeOption } from '../whole-option.js';
 import { defineCommand } from '../command.js';
+import { CONFIG_OPTION, commandConfig } from '../config-option.js';
 import { println, type CliIo } from '../io.js';
 import { ProgressBar } from '../progress.js';
 import { chooseSystem } from '../system-option.js';
@@ -43,7 +43,7 @@ export const parallelSimulateCommand = defineCommand({
       .option('timeout', { type: 'number', describe: 'seconds after which a gem5 run is killed and recorded as Timeout' })
       .option('rerun', { type: 'boolean', default: false, describe: 'run again even identical runs that already finished' })
       .option('confidence', { type: 'number', default: 0.95, describe: 'confidence level of the running CPI estimate' })
-      .option('config', { alias: 'c', type: 'string', describe: 'lapidary.yaml (default: the first one found upward from here)' })
+      .option('config', CONFIG_OPTION)
       .option('executor', { choices: ['local', 'slurm'] as const, default: 'local' as const, describe: 'where gem5 runs: a local worker pool, or one Slurm job array (task per checkpoint)' })
       .option('partition', { type: 'string', describe: 'Slurm: sbatch --partition' })
       .option('account', { type: 'string', describe: 'Slurm: sbatch --account' })
@@ -54,7 +54,7 @@ export const parallelSimulateCommand = defineCommand({
       .option('signal-before', { type: 'number', default: 60, describe: 'Slurm: seconds before the time limit at which gem5 gets SIGUSR1 and dumps its statistics (0: none)' })
       .option('poll-interval', { type: 'number', default: 10, describe: 'Slurm: seconds between squeue/sacct polls' }),
   run: async (args, io: CliIo) => {
-    const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+    const config = await commandConfig(args.config, io);
     const defaults = config.simulation ?? {};
     const jobs = args.jobs ?? defaults.jobs ?? availableParallelism();
     const cpu = args.cpu ?? (defaults.cpu === 'atomic' || defaults.cpu === undefined ? 'o3' : defaults.cpu);

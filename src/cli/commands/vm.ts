@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { UsageError } from '../../errors.js';
+import { LapidaryError, UsageError, VmUnavailableError } from '../../errors.js';
 import { resolveExecutable, splitCommandLine } from '../../create/argv.js';
 import { chooseAccel } from '../../vm/accel.js';
 import { vmCacheDir } from '../../vm/cache.js';
@@ -52,8 +52,11 @@ export const vmCommand = defineCommand({
       for (const input of image.inputs) println(io.stdout, `  input ${input}`);
       return 0;
     }
+    // status prints everything it finds, then fails if `create --vm` cannot work with it.
+    const problems: Array<{ what: string; hint: string }> = [];
     const version = await qemuVersion();
     println(io.stdout, `qemu: ${version ?? `${QEMU} not found (install the Debian package qemu-system-x86)`}`);
+    if (version === undefined) problems.push({ what: `${QEMU} not found`, hint: 'install the Debian package qemu-system-x86 (or point LAPIDARY_QEMU at qemu-system-x86_64)' });
     const accel = await chooseAccel((io.env.LAPIDARY_VM_ACCEL as 'auto' | 'kvm' | 'tcg' | undefined) ?? 'auto');
     println(io.stdout, `accelerator: ${accel.accel} (${accel.reason})`);
     try {
@@ -61,6 +64,7 @@ export const vmCommand = defineCommand({
       println(io.stdout, `kernel: ${kernel.image} (${kernel.modules.length} modules for virtio and 9p)`);
     } catch (error) {
       println(io.stdout, `kernel: none usable: ${(error as Error).message}`);
+      problems.push({ what: (error as Error).message, hint: error instanceof LapidaryError && error.hint !== undefined ? error.hint : 'give --kernel a /boot/vmlinuz-VERSION with virtio and 9p modules' });
     }
     println(io.stdout, `cache: ${cacheDir}`);
     const images = await listCachedImages(cacheDir);
@@ -71,6 +75,9 @@ export const vmCommand = defineCommand({
     const hidden = hiddenFeatures(parseCpuFeatures(args['vm-cpu']));
     println(io.stdout, `hidden CPU features (${hidden.length}): ${hidden.join(' ')}`);
     if (args['vm-cpu'] === undefined) println(io.stdout, `  (the defaults: gem5 v24 X86 cannot execute them; reasons in docs/vm.md; ${DEFAULT_HIDDEN_FEATURES.length} in all)`);
+    if (problems.length > 0) {
+      throw new VmUnavailableError(`create --vm cannot run here: ${problems.map((p) => p.what).join('; ')}`, { hint: problems.map((p) => p.hint).join('; ') });
+    }
     return 0;
   },
 });

@@ -106,10 +106,24 @@ export interface CheckpointManifest {
     bytesCompressed: number;
   };
   files: OpenFileRecord[];
-  closedFds: Array<{ fd: number; target: string; reason: string }>;
+  closedFds: ClosedFdRecord[];
+  /** What the user is told about this checkpoint (the progress line's notes): one closedFdNote per closed descriptor among them. */
   notes: string[];
   /** sha256 of every file in the checkpoint directory except this manifest. */
   checksums: Record<string, string>;
+}
+
+/** A descriptor the program had open that gem5 does not get back after restore, and why. */
+export interface ClosedFdRecord {
+  fd: number;
+  /** The /proc/PID/fd link, e.g. `pipe:[346475]`. */
+  target: string;
+  reason: string;
+}
+
+/** The note a closed descriptor puts into the manifest's `notes` (and the progress line). */
+export function closedFdNote(fd: ClosedFdRecord): string {
+  return `fd ${fd.fd} (${fd.target}) is closed after restore: ${fd.reason}`;
 }
 
 /**

@@ -60,10 +60,3 @@ export function extendedToDoubleBits(bytes: Uint8Array): bigint {
   if (field >= 0x7ffn) return sign | (0x7ffn << 52n);
   return sign | (field << 52n) | (significand - TWO_52);
 }
-
-/** The double a 10-byte x87 value becomes in gem5 (for display and tests). */
-export function extendedToNumber(bytes: Uint8Array): number {
-  const view = new DataView(new ArrayBuffer(8));
-  view.setBigUint64(0, extendedToDoubleBits(bytes), true);
-  return view.getFloat64(0, true);
-}

@@ -151,20 +151,6 @@ export function parseStats(text: string, source = 'stats.txt'): StatsDump[] {
   return dumps;
 }
 
-/**
- * Counter differences `later − earlier` for a window between two dumps taken without a stats
- * reset in between. Stats missing from `earlier` count as 0 there (gem5 omits zero counters with
- * a prereq); stats missing from `later` are left out. Only counters subtract meaningfully: ratios
- * and formulas (cpi, ipc, rates, means, simSeconds rounded to 6 decimals) must be recomputed from
- * the differences, as {@link readCpi} does.
- */
-export function diffDumps(later: StatsDump, earlier: StatsDump): StatsDump {
-  const values: Record<string, number> = Object.create(null);
-  for (const [name, v] of Object.entries(later.values)) values[name] = v - (earlier.values[name] ?? 0);
-  const complete = later.complete && earlier.complete;
-  return { index: later.index, line: later.line, complete, values, info: later.info };
-}
-
 /** Where a CPI came from: the counters read and their sums. */
 export interface CpiReading {
   /** cycles / instructions (cycles per instruction). */
@@ -189,26 +175,17 @@ function perThread(values: Record<string, number>, cpu: string, name: (t: number
 }
 
 /**
- * Committed-instruction counters of a CPU, newest naming first:
- * 1. gem5 ≥ v23.0, every CPU model (BaseCPU::CommitCPUStats, src/cpu/base.cc):
- *    `<cpu>.commitStats<t>.numInsts`, found through `numOps` because `numInsts` has a prereq on
- *    itself and vanishes when 0. O3 (o3/commit.cc), Minor (minor/execute.cc), Timing and Atomic
- *    (simple/base.cc) and KVM all increment it.
- * 2. gem5 ≤ v22.1 O3: `<cpu>.committedInsts` (a per-thread vector; `::total` with 2+ threads).
- * 3. gem5 ≤ v22.1 Timing/Atomic: `<cpu>.exec_context.thread_<t>.numInsts`.
- * 4. gem5 ≤ v22.1 Minor: `<cpu>.numInsts`.
+ * Committed-instruction counter of a CPU in gem5 ≥ v23.0, every CPU model
+ * (BaseCPU::CommitCPUStats, src/cpu/base.cc): `<cpu>.commitStats<t>.numInsts`, summed over
+ * hardware threads t, found through `numOps` because `numInsts` has a prereq on itself and
+ * vanishes when 0. O3 (o3/commit.cc), Minor (minor/execute.cc), Timing and Atomic
+ * (simple/base.cc) and KVM all increment it. (lapidary restores only into gem5 v24, so the older
+ * names `committedInsts`, `exec_context.thread_<t>.numInsts` are not read.)
  * Not used: `simInsts` (a functor over never-reset counters, so it includes warm-up) and
  * `<cpu>.thread_<t>.numInsts` (stays 0 on the simple CPUs in v24).
  */
 function instructionsOf(values: Record<string, number>, cpu: string) {
-  const one = (name: string) => (name in values ? { stats: [name], sum: values[name]! } : undefined);
-  return (
-    perThread(values, cpu, (t) => `.commitStats${t}.numInsts`, (t) => `.commitStats${t}.numOps`) ??
-    one(`${cpu}.committedInsts::total`) ??
-    one(`${cpu}.committedInsts`) ??
-    perThread(values, cpu, (t) => `.exec_context.thread_${t}.numInsts`) ??
-    one(`${cpu}.numInsts`)
-  );
+  return perThread(values, cpu, (t) => `.commitStats${t}.numInsts`, (t) => `.commitStats${t}.numOps`);
 }
 
 /** Prefixes of the CPUs in a dump (every BaseCPU prints `<prefix>.numCycles`), in file order. */
@@ -220,8 +197,8 @@ export function findCpuPrefixes(dump: Pick<StatsDump, 'values'>): string[] {
 
 /**
  * Cycles, committed instructions and CPI of one CPU over the window a dump covers: the dump must
- * follow a stats reset at the start of the measured window (`m5.stats.reset()` after warm-up), or
- * be a {@link diffDumps} of the dumps around it. CPI = `<cpu>.numCycles` / committed instructions
+ * follow a stats reset at the start of the measured window (`m5.stats.reset()` after warm-up), as
+ * config/lapidary_gem5.py does. CPI = `<cpu>.numCycles` / committed instructions
  * (see the counter list at `instructionsOf`); the same for O3, Minor, TimingSimple and
  * AtomicSimple, which all count `numCycles` in BaseCPU (v24: o3/cpu.cc, minor/pipeline.cc,
  * simple/timing.cc, simple/atomic.cc). Formulas `<cpu>.cpi` are not read: they are rounded to 6
@@ -252,9 +229,4 @@ export function readCpi(dump: Pick<StatsDump, 'values'>, cpuPrefix: string): Cpi
     });
   }
   return { cpi: cycles / insts.sum, cycles, instructions: insts.sum, stats: [cyclesStat, ...insts.stats] };
-}
-
-/** CPI (cycles per committed instruction) of `cpuPrefix` over a dump's window; see {@link readCpi}. */
-export function cpiOf(dump: Pick<StatsDump, 'values'>, cpuPrefix: string): number {
-  return readCpi(dump, cpuPrefix).cpi;
 }

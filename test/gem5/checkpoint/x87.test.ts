@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { extendedToDoubleBits, extendedToNumber } from '../../../src/gem5/checkpoint/x87.js';
+import { extendedToDoubleBits } from '../../../src/gem5/checkpoint/x87.js';
 
 /** An 80-bit value from sign, biased exponent and 64-bit mantissa (explicit integer bit). */
 function ext(sign: number, exponent: number, mantissa: bigint): Uint8Array {
@@ -10,6 +10,12 @@ function ext(sign: number, exponent: number, mantissa: bigint): Uint8Array {
   return bytes;
 }
 const ONE = 1n << 63n;
+/** The double a 10-byte x87 value becomes in gem5's checkpoint. */
+const extendedToNumber = (bytes: Uint8Array): number => {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setBigUint64(0, extendedToDoubleBits(bytes), true);
+  return view.getFloat64(0, true);
+};
 const doubleBits = (x: number): bigint => {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, x, true);

@@ -7,13 +7,16 @@ import { checkpointNames } from '../../helpers/checkpoints.js';
 import { GEM5, GEM5_SKIP_REASON } from '../../helpers/gem5.js';
 import { fixture } from '../../helpers/paths.js';
 import { nativeRemainder, restore } from '../../helpers/restore.js';
+import { skipMarker } from '../../helpers/skip.js';
 import { testWorkDir } from '../../helpers/work-dir.js';
 
 const work = testWorkDir('lapidary-sepy-');
 
 /** gem5's own se.py, in the source tree the gem5 binary was built in (…/build/X86/gem5.opt). */
 const SE_PY = GEM5 === undefined ? undefined : join(dirname(dirname(dirname(GEM5))), 'configs', 'deprecated', 'example', 'se.py');
-const seReason = SE_PY !== undefined && !existsSync(SE_PY) ? ` [skipped: no configs/deprecated/example/se.py beside ${GEM5}]` : GEM5_SKIP_REASON;
+const seReason = SE_PY !== undefined && !existsSync(SE_PY)
+  ? skipMarker({ tier: 'gem5 se.py', reason: `no configs/deprecated/example/se.py in the source tree of ${GEM5}`, enable: 'GEM5=<gem5 v24 source tree>/build/X86/gem5.opt npm test' })
+  : GEM5_SKIP_REASON;
 
 /**
  * The checkpoints restore with gem5's own configs/deprecated/example/se.py -r k: the cpt.N
