@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lapidary } from '../helpers/cli.js';
+import { createAtBreakpoints } from '../helpers/breakpoint-checkpoints.js';
 import { readCheckpoint } from '../helpers/checkpoints.js';
 import { fixture } from '../helpers/paths.js';
 import { testWorkDir } from '../helpers/work-dir.js';
@@ -13,10 +13,9 @@ describe('descriptors >= 1024 (real gdb)', () => {
   it('records fd 1500 as closed after restore, with a note in the manifest and the shell, not as a file gem5 reopens', async () => {
     const input = join(work(), 'input.txt');
     writeFileSync(input, 'sixteen bytes...'.repeat(8));
-    writeFileSync(join(work(), 'commands'), 'checkpoint\nexit\n');
     const dir = join(work(), 'cpts');
-    const made = await lapidary(['create', '--cmd', `${fixture('high-fd')} ${input}`, '--breakpoints', 'step_done',
-      '--commands', join(work(), 'commands'), '--directory', dir, '--stdout', join(work(), 'out')], { env: { ...process.env, STEP_MS: '1' } });
+    const made = await createAtBreakpoints(`${fixture('high-fd')} ${input}`, 'step_done', ['checkpoint', 'exit'], dir,
+      { stdout: join(work(), 'out'), env: { ...process.env, STEP_MS: '1' } });
     expect(made.exitCode, made.stderr).toBe(0);
     const { manifest } = readCheckpoint(join(dir, 'cpt.1'));
     expect(manifest.files.map((f) => f.fd)).not.toContain(1500);

@@ -9,7 +9,7 @@ import { methodsAvailable, PTRACE_HELPER, type CodeLocation, type InstsMethod, t
 import { skipMarker } from '../helpers/skip.js';
 
 /** lapidary's default native environment (what `lapidary create` runs the program with). */
-export const NATIVE: NativeEnvironment = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, removeVdso: true };
+export const NATIVE: NativeEnvironment = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, opensslIa32cap: '', removeVdso: true };
 
 /** A program as `lapidary create` would run it: lapidary's environment, output to regular files in `work`. */
 export function program(exe: string, args: string[], cwd: string, work: string, name: string): ProgramSpec {

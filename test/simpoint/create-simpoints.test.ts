@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { independentCounts, methodsAvailable } from '../../src/insts/index.js';
+import { valgrindRecount, methodsAvailable } from '../../src/insts/index.js';
 import type { CheckpointManifest } from '../../src/gem5/checkpoint/manifest.js';
 import { lapidary } from '../helpers/cli.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
@@ -51,7 +51,7 @@ describe.skipIf(!available)('lapidary create --simpoints', () => {
     // The program exactly as the native run ran it (its environment decides getenv's instruction count).
     const { exe, argv, env: targetEnv, cwd } = manifests[0]!.target;
     const spec = { exe, argv, env: targetEnv, cwd };
-    const counted = await independentCounts(spec, withMarker.map((m) => ({ object: m.marker!.object!, offset: BigInt(m.marker!.offset!), hits: BigInt(m.marker!.hits!) })));
+    const counted = await valgrindRecount(spec, withMarker.map((m) => ({ object: m.marker!.object!, offset: BigInt(m.marker!.offset!), hits: BigInt(m.marker!.hits!) })));
     expect(counted).toEqual(withMarker.map((m) => BigInt(m.instructions!)));
   }, 900_000);
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { symbolFileOffset } from '../../src/insts/elf.js';
-import { independentCounts, methodsAvailable } from '../../src/insts/index.js';
+import { valgrindRecount, methodsAvailable } from '../../src/insts/index.js';
 import { analyseSimPoints } from '../../src/simpoint/cluster.js';
 import { profileBasicBlocks } from '../../src/simpoint/profile.js';
 import { fixture } from '../helpers/paths.js';
@@ -36,7 +36,7 @@ describe.skipIf(!available)('SimPoint on the phases fixture', () => {
     const spec = { ...base, env: [...base.env, `ITEMS=${ITEMS}`, 'WORK=8'] };
     const profile = await profileBasicBlocks(spec, { interval: INTERVAL });
     const itemDone = await symbolFileOffset(exe, 'item_done');
-    const ends = await independentCounts(spec, Array.from({ length: ITEMS }, (_, i) => ({ object: exe, offset: itemDone!, hits: BigInt(i + 1) })));
+    const ends = await valgrindRecount(spec, Array.from({ length: ITEMS }, (_, i) => ({ object: exe, offset: itemDone!, hits: BigInt(i + 1) })));
     const kernel = kernels(ITEMS);
     // Per interval: the kernel if it lies inside one item (after the first), else -1.
     const pure = profile.vectors.map((_, k) => {

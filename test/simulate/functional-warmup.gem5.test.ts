@@ -1,8 +1,9 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseStats } from '../../src/gem5/run/stats.js';
 import { lapidary } from '../helpers/cli.js';
+import { createAtBreakpoints } from '../helpers/breakpoint-checkpoints.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { fixture } from '../helpers/paths.js';
 import { testWorkDir } from '../helpers/work-dir.js';
@@ -26,9 +27,7 @@ async function run(name: string, window: string[]): Promise<{ record: Run; l2Mis
 describe.skipIf(GEM5 === undefined)(`functional warming: the atomic CPU warms the detailed system's caches${GEM5_SKIP_REASON}`, () => {
   beforeAll(async () => {
     cpts = join(work(), 'phases');
-    writeFileSync(join(work(), 'second.commands'), 'continue\ncheckpoint\nexit\n');
-    const made = await lapidary(['create', '--cmd', fixture('phases'), '--breakpoints', 'item_done', '--directory', cpts,
-      '--commands', join(work(), 'second.commands'), '--stdout', '/dev/null'], { env });
+    const made = await createAtBreakpoints(fixture('phases'), 'item_done', ['continue', 'checkpoint', 'exit'], cpts, { stdout: '/dev/null', env });
     expect(made.exitCode, made.stderr).toBe(0);
   }, 300_000);
 

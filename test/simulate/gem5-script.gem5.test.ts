@@ -1,7 +1,8 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lapidary } from '../helpers/cli.js';
+import { createAtBreakpoints } from '../helpers/breakpoint-checkpoints.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { fixture } from '../helpers/paths.js';
 import { testWorkDir } from '../helpers/work-dir.js';
@@ -27,9 +28,7 @@ async function runs(name: string): Promise<Run[]> {
 describe.skipIf(skip)(`parallel-simulate --gem5-script runs gem5's se.py unchanged over lapidary checkpoints${skip ? GEM5_SKIP_REASON || skipMarker({ tier: 'gem5 se.py', reason: `no configs/deprecated/example/se.py in the source tree of ${GEM5}`, enable: 'GEM5=<gem5 v24 source tree>/build/X86/gem5.opt npm test' }) : ''}`, () => {
   beforeAll(async () => {
     cpts = join(work(), 'int-loop');
-    writeFileSync(join(work(), 'two.commands'), 'checkpoint\ncontinue\ncheckpoint\nexit\n');
-    const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--breakpoints', 'step_done', '--directory', cpts,
-      '--commands', join(work(), 'two.commands'), '--stdout', '/dev/null'], { env });
+    const made = await createAtBreakpoints(fixture('int-loop'), 'step_done', ['checkpoint', 'continue', 'checkpoint', 'exit'], cpts, { stdout: '/dev/null', env });
     expect(made.exitCode, made.stderr).toBe(0);
   }, 300_000);
 

@@ -14,9 +14,9 @@ const env = { ...process.env, GEM5: GEM5 ?? '' };
 let cpts: string;
 const window = ['--warmup-insts', '1000000', '--detail-insts', '100000'];
 
-interface Record { id: string; status: string; failureKind?: string; failureDetail?: string; measurement?: { cpi: number } }
-async function records(dir: string, name: string): Promise<Record[]> {
-  return JSON.parse((await lapidary(['runs', dir, '--name', name, '--json'], { env })).stdout) as Record[];
+interface RunRow { id: string; status: string; failureKind?: string; failureDetail?: string; measurement?: { cpi: number } }
+async function records(dir: string, name: string): Promise<RunRow[]> {
+  return JSON.parse((await lapidary(['runs', dir, '--name', name, '--json'], { env })).stdout) as RunRow[];
 }
 
 /** Wait until no live process has `--outdir=<runs>/…` on its command line; returns the survivors. */

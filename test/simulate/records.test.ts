@@ -49,11 +49,12 @@ describe('run records', () => {
     store.close();
   });
 
-  it('identify a run by gem5, script, manifest and parameters, whatever the key order', () => {
-    const base = { gem5: 'g', script: 's', manifest: 'm', params: { cpu: 'o3', caches: 'c' } };
+  it('identify a run by gem5, script, manifest, system file and parameters, whatever the key order', () => {
+    const base = { gem5: 'g', script: 's', manifest: 'm', system: '', params: { cpu: 'o3', caches: 'c' } };
     expect(runIdentity(base)).toBe(runIdentity({ ...base, params: { caches: 'c', cpu: 'o3' } }));
     expect(runIdentity(base)).not.toBe(runIdentity({ ...base, params: { cpu: 'o3', caches: 'd' } }));
     expect(runIdentity(base)).not.toBe(runIdentity({ ...base, gem5: 'h' }));
+    expect(runIdentity(base)).not.toBe(runIdentity({ ...base, system: 'sha256 of an edited system file' }));
   });
 
   it('open from two processes at once on a new database (a batch starting while lapidary runs polls it)', async () => {

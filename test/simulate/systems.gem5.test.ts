@@ -2,6 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { lapidary } from '../helpers/cli.js';
+import { createAtBreakpoints } from '../helpers/breakpoint-checkpoints.js';
 import { GEM5, GEM5_SKIP_REASON } from '../helpers/gem5.js';
 import { fixture, ROOT } from '../helpers/paths.js';
 import { testWorkDir } from '../helpers/work-dir.js';
@@ -37,9 +38,7 @@ function badSystem(name: string, body: string): string {
 describe.skipIf(GEM5 === undefined)(`researchers' system files in gem5${GEM5_SKIP_REASON}`, () => {
   beforeAll(async () => {
     cpts = join(work(), 'int-loop');
-    writeFileSync(join(work(), 'two.commands'), 'checkpoint\ncontinue\ncheckpoint\nexit\n');
-    const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--breakpoints', 'step_done', '--directory', cpts,
-      '--commands', join(work(), 'two.commands'), '--stdout', '/dev/null'], { env });
+    const made = await createAtBreakpoints(fixture('int-loop'), 'step_done', ['checkpoint', 'continue', 'checkpoint', 'exit'], cpts, { stdout: '/dev/null', env });
     expect(made.exitCode, made.stderr).toBe(0);
   }, 300_000);
 

@@ -18,7 +18,7 @@ import { testWorkDir } from '../helpers/work-dir.js';
 const work = testWorkDir('lapidary-vm-test-');
 /** Kernels and images for the tests, kept between runs. */
 export const TEST_CACHE = join(ROOT, 'build', 'vm-cache');
-const native: NativeEnvironment = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, removeVdso: true };
+const native: NativeEnvironment = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, opensslIa32cap: '', removeVdso: true };
 const QEMU_PROCESS = /qemu-system-x86_64$/;
 
 function cpuidSpec(dir: string): TargetSpec {

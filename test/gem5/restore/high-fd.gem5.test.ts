@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { lapidary } from '../../helpers/cli.js';
+import { createAtBreakpoints } from '../../helpers/breakpoint-checkpoints.js';
 import { GEM5, GEM5_SKIP_REASON } from '../../helpers/gem5.js';
 import { fixture } from '../../helpers/paths.js';
 import { restore } from '../../helpers/restore.js';
@@ -14,10 +14,9 @@ describe.skipIf(GEM5 === undefined)(`a descriptor >= 1024 in gem5${GEM5_SKIP_REA
   it('gem5.opt aborts on FDArray::getFDEntry\'s assertion when the restored program reads fd 1500, as the note says', async () => {
     const input = join(work(), 'input.txt');
     writeFileSync(input, 'sixteen bytes...'.repeat(8));
-    writeFileSync(join(work(), 'commands'), 'checkpoint\nexit\n');
     const dir = join(work(), 'cpts');
-    const made = await lapidary(['create', '--cmd', `${fixture('high-fd')} ${input}`, '--breakpoints', 'step_done',
-      '--commands', join(work(), 'commands'), '--directory', dir, '--stdout', join(work(), 'out')], { env: { ...process.env, STEP_MS: '1' } });
+    const made = await createAtBreakpoints(`${fixture('high-fd')} ${input}`, 'step_done', ['checkpoint', 'exit'], dir,
+      { stdout: join(work(), 'out'), env: { ...process.env, STEP_MS: '1' } });
     expect(made.exitCode, made.stderr).toBe(0);
     expect(made.stdout).toContain('  note: fd 1500 (');
     const restored = await restore(join(dir, 'cpt.1'), join(work(), 'm5out'));
