@@ -1,7 +1,8 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lapidary } from '../helpers/cli.js';
+import { fixture } from '../helpers/paths.js';
 import { testWorkDir } from '../helpers/work-dir.js';
 
 const work = testWorkDir('lapidary-simulate-args-');
@@ -41,5 +42,20 @@ describe('simulate: which checkpoint to restore', () => {
     expect((await simulateError(['--checkpoint-dir', 'x'])).line).toBe('error[LAPIDARY_USAGE]: --checkpoint-dir x needs -r k to say which of its checkpoints to restore');
     expect((await simulateError(['--start-checkpoint', 'x/cpt.1', '--checkpoint-dir', 'x', '-r', '1'])).line)
       .toBe('error[LAPIDARY_USAGE]: --start-checkpoint and --checkpoint-dir/-r both name the checkpoint to restore; give one of them');
+  });
+});
+
+describe('simulate without gem5', () => {
+  it('says so and leaves no empty output directory behind', async () => {
+    const cpts = join(work(), 'real');
+    const made = await lapidary(['create', '--cmd', fixture('int-loop'), '--interval', '0.05', '--max-checkpoints', '1', '--directory', cpts, '--stdout', '/dev/null'], {
+      env: { ...process.env, STEP_MS: '40' },
+    });
+    expect(made.exitCode, made.stderr).toBe(0);
+    const outdir = join(work(), 'm5out-no-gem5');
+    const error = await simulateError(['--start-checkpoint', join(cpts, 'cpt.1'), '--outdir', outdir]);
+    expect(error.line).toMatch(/^error\[LAPIDARY_GEM5_NOT_FOUND\]: /);
+    expect(error.exitCode).toBe(1);
+    expect(existsSync(outdir)).toBe(false);
   });
 });

@@ -44,10 +44,11 @@ export const simulateCommand = defineCommand({
     const outdir = resolve(io.cwd, args.outdir);
     const checkpoint = await chosenCheckpoint(args, io.cwd);
     await verifyCheckpoint(checkpoint, await readManifest(checkpoint));
+    // gem5 is looked for before the output directory is made, so a missing gem5 leaves no empty m5out/.
+    const gem5 = locateGem5(config.gem5_path, io.env, args['debug-mode'] ? 'debug' : 'opt');
     const prepared = await prepareRun(checkpoint, outdir);
-    const variant = args['debug-mode'] ? 'debug' : 'opt';
     const run: Gem5Invocation = {
-      gem5: locateGem5(config.gem5_path, io.env, variant),
+      gem5,
       outdir,
       ...prepared,
       cpu,
