@@ -21,6 +21,7 @@ const VERB_ARGS: Record<string, (dir: string) => string[]> = {
   vm: () => ['vm', 'status'],
   'run-task': (dir) => ['run-task', join(dir, 'task.json')],
   gem5: (dir) => ['gem5', 'build', '--source', dir, '--dry-run'],
+  simpoint: (dir) => ['simpoint', '--cmd', '/bin/true', '--directory', join(dir, 'simpoints')],
 };
 /** Verbs whose -c names the file they write (tested below and in test/gem5/build.test.ts). */
 const WRITERS = ['config', 'gem5'];

@@ -2,10 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { resolveExecutable } from '../../create/argv.js';
 import { GEM5_GLIBC_TUNABLES, GEM5_OPENSSL_IA32CAP, targetEnvironment, type NativeEnvironment } from '../../create/native-env.js';
-import { loadConfig } from '../../config/load.js';
 import { DEFAULT_CLUSTER_OPTIONS, DEFAULT_SIMPOINT_INTERVAL, analyseSimPoints, profileBasicBlocks, simPointFileTexts, writeSimPointFiles } from '../../simpoint/index.js';
 import { wholeOption } from '../whole-option.js';
 import { defineCommand } from '../command.js';
+import { CONFIG_OPTION, commandConfig } from '../config-option.js';
 import { println, type CliIo } from '../io.js';
 import { resolveTarget } from '../target.js';
 
@@ -18,7 +18,7 @@ export const simpointCommand = defineCommand({
       .option('bench', { type: 'string', describe: 'a built-in workload or SPEC CPU 2017 benchmark instead of --cmd (lapidary bench list)' })
       .option('size', { type: 'string', describe: 'with --bench: the input size' })
       .option('invocation', { type: 'number', describe: 'with --bench for SPEC: which invocation (1-based)' })
-      .option('config', { alias: 'c', type: 'string', describe: 'lapidary.yaml (default: the first one found upward from here)' })
+      .option('config', CONFIG_OPTION)
       .option('directory', { alias: 'd', type: 'string', demandOption: true, describe: 'where simpoints, weights, simpoint.json and bbv.bb are written' })
       .option('stdin', { type: 'string', describe: 'file the program reads as standard input (default /dev/null)' })
       .option('simpoint-interval', { type: 'number', default: Number(DEFAULT_SIMPOINT_INTERVAL), describe: 'instructions per interval, counted from main' })
@@ -35,7 +35,7 @@ export const simpointCommand = defineCommand({
   run: async (args, io: CliIo) => {
     const directory = resolve(io.cwd, args.directory);
     await mkdir(directory, { recursive: true });
-    const config = await loadConfig(args.config === undefined ? undefined : resolve(io.cwd, args.config), io.cwd);
+    const config = await commandConfig(args.config, io);
     const resolved = await resolveTarget(args, directory, io.cwd, config);
     // create's defaults, so that the profile follows the path `create --simpoints` runs natively.
     const native: NativeEnvironment = { aslr: false, bindNow: true, glibcTunables: GEM5_GLIBC_TUNABLES, opensslIa32cap: GEM5_OPENSSL_IA32CAP, removeVdso: true };
