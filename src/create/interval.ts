@@ -36,8 +36,11 @@ async function runFor(session: GdbSession, ms: number): Promise<StopEvent | unde
   try {
     return await session.waitForStop({ timeoutMs: Math.max(1, Math.round(ms)) });
   } catch (error) {
-    if (error instanceof GdbProcessError && session.running) return undefined;
-    throw error;
+    if (!(error instanceof GdbProcessError)) throw error;
+    if (session.running) return undefined;
+    // The program stopped just as the deadline passed: its stop is queued (if gdb died instead,
+    // waitForStop says so).
+    return session.waitForStop({ timeoutMs: 10_000 });
   }
 }
 
